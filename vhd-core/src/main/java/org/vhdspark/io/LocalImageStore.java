@@ -1,0 +1,28 @@
+package org.vhdspark.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Images on the local file system. */
+public final class LocalImageStore implements ImageStore {
+  public static final LocalImageStore INSTANCE = new LocalImageStore();
+
+  private LocalImageStore() {}
+
+  @Override
+  public ReadSource open(Location location) throws IOException {
+    return FileReadSource.open(location.toPath());
+  }
+
+  @Override
+  public boolean exists(Location location) {
+    return location.isLocal() && Files.isRegularFile(location.toPath());
+  }
+
+  @Override
+  public Location canonical(Location location) throws IOException {
+    Path path = location.toPath();
+    return Files.exists(path) ? Location.of(path.toRealPath()) : location;
+  }
+}
