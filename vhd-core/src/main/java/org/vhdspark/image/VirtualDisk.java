@@ -20,6 +20,7 @@ import org.vhdspark.format.VhdFormat;
  * positional read. Memory is a few bitmaps whatever the disk size. Not safe for concurrent use.
  */
 public final class VirtualDisk implements Closeable {
+  private static final byte[] ZERO_BYTES = new byte[64 * 1024];
   private final VhdChain chain;
   private final VhdImage[] layers;
   private final long sectorCount;
@@ -158,9 +159,7 @@ public final class VirtualDisk implements Closeable {
         int n = (int) Math.min(dst.remaining(), runEnd - offset);
         dst.limit(dst.position() + n);
         if (runs.layer(i) == BlockRuns.ZEROS) {
-          while (dst.hasRemaining()) {
-            dst.put((byte) 0);
-          }
+          fillZeros(dst);
         } else {
           layers[runs.layer(i)].readHeld(offset, dst);
         }
@@ -169,6 +168,12 @@ public final class VirtualDisk implements Closeable {
       }
     } finally {
       dst.limit(end);
+    }
+  }
+
+  private static void fillZeros(ByteBuffer dst) {
+    while (dst.hasRemaining()) {
+      dst.put(ZERO_BYTES, 0, Math.min(dst.remaining(), ZERO_BYTES.length));
     }
   }
 
