@@ -48,6 +48,17 @@ public final class VirtualDisk implements Closeable {
     return new VirtualDisk(chain, chain.layers().stream().map(VhdChain.Layer::image).toList());
   }
 
+  /**
+   * The disk of the top image's parent: layers 1 and below. What a writer of the top image reads
+   * where the image holds nothing. Closing it closes the whole chain.
+   */
+  public static VirtualDisk ancestors(VhdChain chain) throws VhdException {
+    if (chain.depth() < 2 || !chain.isComplete()) {
+      throw new VhdException(chain.image().name() + ": no complete parent chain to read from");
+    }
+    return new VirtualDisk(chain, chain.layers().subList(1, chain.depth()).stream().map(VhdChain.Layer::image).toList());
+  }
+
   /** Only the sectors the chain's top image stores itself; its parents are not used. */
   public static VirtualDisk delta(VhdChain chain) {
     return new VirtualDisk(chain, List.of(chain.image()));
@@ -80,8 +91,14 @@ public final class VirtualDisk implements Closeable {
 
   /** Whether any layer of this view stores a sector of {@code block}; reads BATs only. */
   public boolean isBlockAllocatedAnywhere(int block) {
-    long first = (long) block * sectorsPerBlock;
-    int count = sectorsIn(block);
+    return holdsAny((long) block * sectorsPerBlock, sectorsIn(block));
+  }
+
+  /**
+   * Whether any layer has a block allocated over sectors {@code [first, first + count)}: reads BATs
+   * only, so it may say yes for sectors whose bitmap bits are clear, never no for stored ones.
+   */
+  public boolean holdsAny(long first, int count) {
     for (VhdImage layer : layers) {
       if (anyAllocated(layer, first, count)) {
         return true;

@@ -1,6 +1,5 @@
 package org.vhdspark.io;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -42,14 +41,7 @@ public final class FileReadSource implements ReadSource {
   @Override
   public void readFully(long position, ByteBuffer dst) throws IOException {
     ReadSources.checkRange(this, position, dst.remaining());
-    long at = position;
-    while (dst.hasRemaining()) {
-      int n = channel.read(dst, at);
-      if (n < 0) {
-        throw new EOFException(name + ": unexpected end of file at offset " + at);
-      }
-      at += n;
-    }
+    ReadSources.readFully(channel, name, position, dst);
   }
 
   @Override

@@ -11,6 +11,16 @@ public interface ImageStore {
 
   boolean exists(Location location) throws IOException;
 
+  /** Creates a new file to write an image into; never replaces an existing one. */
+  default ReadWriteFile create(Location location) throws IOException {
+    throw new java.io.IOException(location + ": this store is read-only");
+  }
+
+  /** Opens an existing image to update it in place. */
+  default ReadWriteFile openForUpdate(Location location) throws IOException {
+    throw new java.io.IOException(location + ": this store is read-only");
+  }
+
   /**
    * The location with links resolved, for deciding whether it lies inside the allowed folders.
    * Stores without links return it unchanged.

@@ -16,6 +16,16 @@ public final class LocalImageStore implements ImageStore {
   }
 
   @Override
+  public ReadWriteFile create(Location location) throws IOException {
+    return LocalFile.create(location.toPath());
+  }
+
+  @Override
+  public ReadWriteFile openForUpdate(Location location) throws IOException {
+    return LocalFile.openForUpdate(location.toPath());
+  }
+
+  @Override
   public boolean exists(Location location) {
     return location.isLocal() && Files.isRegularFile(location.toPath());
   }

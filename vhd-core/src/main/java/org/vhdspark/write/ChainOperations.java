@@ -1,0 +1,188 @@
+package org.vhdspark.write;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.vhdspark.VhdException;
+import org.vhdspark.format.DiskType;
+import org.vhdspark.format.VhdFormat;
+import org.vhdspark.image.BlockRuns;
+import org.vhdspark.image.VhdChain;
+import org.vhdspark.image.VhdOptions;
+import org.vhdspark.image.VirtualDisk;
+import org.vhdspark.io.ImageStore;
+import org.vhdspark.io.Location;
+import org.vhdspark.io.ReadWriteFile;
+
+/** Operations over whole chains: commit a child into its parent, flatten a chain, diff two disks. */
+public final class ChainOperations {
+  private ChainOperations() {}
+
+  /**
+   * Writes every sector the child stores into its parent, as {@code vhd-util coalesce} does; the child
+   * is left as it is (it still resolves to the same disk). Returns the number of sectors written.
+   */
+  public static long commit(ImageStore store, Location child, VhdOptions options) throws IOException {
+    try (VhdChain chain = VhdChain.open(store, child, options)) {
+      if (!chain.image().isDifferencing()) {
+        throw new VhdException(child + ": only a differencing image can be committed into its parent");
+      }
+      Location parent = chain.layers().get(1).location();
+      try (VirtualDisk delta = VirtualDisk.delta(VhdChain.openImageOnly(store, child, options));
+          VhdWriter writer = VhdWriter.open(store, parent, options)) {
+        if (writer.size() < delta.size()) {
+          throw new VhdException(child + ": parent " + parent + " is smaller than the child");
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(delta.sectorsPerBlock() * VhdFormat.SECTOR_SIZE);
+        BlockRuns runs = new BlockRuns();
+        long sectors = 0;
+        for (int block = 0; block < delta.blockCount(); block++) {
+          if (!delta.isBlockAllocatedAnywhere(block)) {
+            continue;
+          }
+          delta.runs(block, runs);
+          for (int i = 0; i < runs.count(); i++) {
+            if (runs.layer(i) == 0) {
+              long offset = runs.start(i) << VhdFormat.SECTOR_SHIFT;
+              buffer.clear().limit(runs.length(i) << VhdFormat.SECTOR_SHIFT);
+              delta.read(offset, buffer);
+              writer.write(offset, buffer.flip());
+              sectors += runs.length(i);
+            }
+          }
+        }
+        return sectors;
+      }
+    }
+  }
+
+  /**
+   * Writes the resolved disk of {@code source} as a new fixed or dynamic image. A dynamic result
+   * stores exactly the sectors some layer of the chain stores.
+   */
+  public static void convert(VirtualDisk source, DiskType type, ReadWriteFile target) throws IOException {
+    int blockBytes = source.sectorsPerBlock() * VhdFormat.SECTOR_SIZE;
+    ByteBuffer data = ByteBuffer.allocate(blockBytes);
+    BlockRuns runs = new BlockRuns();
+    if (type == DiskType.FIXED) {
+      for (int block = 0; block < source.blockCount(); block++) {
+        if (!source.isBlockAllocatedAnywhere(block)) {
+          continue;
+        }
+        source.runs(block, runs);
+        for (int i = 0; i < runs.count(); i++) {
+          if (runs.layer(i) != BlockRuns.ZEROS) {
+            long offset = runs.start(i) << VhdFormat.SECTOR_SHIFT;
+            data.clear().limit(runs.length(i) << VhdFormat.SECTOR_SHIFT);
+            source.read(offset, data);
+            target.write(offset, data.flip());
+          }
+        }
+      }
+      ImageCreator.createFixed(target, source.size());
+      return;
+    }
+    if (type != DiskType.DYNAMIC) {
+      throw new IllegalArgumentException("convert makes fixed or dynamic images, not " + type.label());
+    }
+    if (blockBytes > VhdFormat.DEFAULT_BLOCK_SIZE) {
+      throw new VhdException(source.chain().image().name() + ": blocks of " + blockBytes + " bytes; convert writes at most 2 MiB blocks");
+    }
+    ImageAssembler assembler = ImageAssembler.begin(target, ImageSpec.dynamic(source.size()).withBlockSize(blockBytes));
+    byte[] bitmap = new byte[VhdFormat.bitmapBytes(blockBytes)];
+    for (int block = 0; block < source.blockCount(); block++) {
+      if (!source.isBlockAllocatedAnywhere(block)) {
+        continue;
+      }
+      source.runs(block, runs);
+      Arrays.fill(bitmap, (byte) 0);
+      boolean any = false;
+      for (int i = 0; i < runs.count(); i++) {
+        if (runs.layer(i) != BlockRuns.ZEROS) {
+          setBits(bitmap, (int) (runs.start(i) - (long) block * source.sectorsPerBlock()), runs.length(i));
+          any = true;
+        }
+      }
+      if (!any) {
+        continue;
+      }
+      long offset = (long) block * blockBytes;
+      int length = (int) Math.min(blockBytes, source.size() - offset);
+      data.clear().limit(length);
+      source.read(offset, data);
+      Arrays.fill(data.array(), length, blockBytes, (byte) 0);
+      assembler.addBlock(block, ByteBuffer.wrap(bitmap), data.clear());
+    }
+    assembler.finish();
+  }
+
+  /**
+   * Builds, at {@code child}, a differencing child of {@code a} holding exactly the sectors where the
+   * disk of {@code b} differs from that of {@code a}, so that the child resolves to {@code b}. Returns
+   * the number of sectors that differ.
+   */
+  public static long diff(ImageStore store, Location a, Location b, Location child, VhdOptions options) throws IOException {
+    try (VirtualDisk diskA = VirtualDisk.resolved(VhdChain.open(store, a, options));
+        VirtualDisk diskB = VirtualDisk.resolved(VhdChain.open(store, b, options))) {
+      if (diskA.size() != diskB.size()) {
+        throw new VhdException("cannot diff " + a + " (" + diskA.size() + " bytes) and " + b + " (" + diskB.size()
+            + " bytes): the disks differ in size");
+      }
+      ImageSpec spec = ImageSpec.childOf(diskA.chain().image(), a, child);
+      try (ReadWriteFile target = store.create(child)) {
+        ImageAssembler assembler = ImageAssembler.begin(target, spec);
+        long differing = diffInto(diskA, diskB, assembler);
+        assembler.finish();
+        return differing;
+      }
+    }
+  }
+
+  private static long diffInto(VirtualDisk a, VirtualDisk b, ImageAssembler assembler) throws IOException {
+    int blockBytes = assembler.spec().blockSize();
+    int sectorsPerBlock = blockBytes / VhdFormat.SECTOR_SIZE;
+    ByteBuffer bytesA = ByteBuffer.allocate(blockBytes);
+    ByteBuffer bytesB = ByteBuffer.allocate(blockBytes);
+    byte[] bitmap = new byte[VhdFormat.bitmapBytes(blockBytes)];
+    long differing = 0;
+    for (int block = 0; block < assembler.spec().blockCount(); block++) {
+      long first = (long) block * sectorsPerBlock;
+      int count = (int) Math.min(sectorsPerBlock, a.sectorCount() - first);
+      if (!a.holdsAny(first, count) && !b.holdsAny(first, count)) {
+        continue;
+      }
+      int length = count * VhdFormat.SECTOR_SIZE;
+      a.read(first * VhdFormat.SECTOR_SIZE, bytesA.clear().limit(length));
+      b.read(first * VhdFormat.SECTOR_SIZE, bytesB.clear().limit(length));
+      byte[] arrayA = bytesA.array();
+      byte[] arrayB = bytesB.array();
+      if (Arrays.mismatch(arrayA, 0, length, arrayB, 0, length) < 0) {
+        continue;
+      }
+      Arrays.fill(bitmap, (byte) 0);
+      int changed = 0;
+      for (int s = 0; s < count; s++) {
+        int from = s * VhdFormat.SECTOR_SIZE;
+        int to = from + VhdFormat.SECTOR_SIZE;
+        if (Arrays.mismatch(arrayA, from, to, arrayB, from, to) >= 0) {
+          bitmap[s >>> 3] |= (byte) (0x80 >>> (s & 7));
+          changed++;
+        } else {
+          Arrays.fill(bytesB.array(), from, from + VhdFormat.SECTOR_SIZE, (byte) 0);
+        }
+      }
+      if (changed > 0) {
+        Arrays.fill(bytesB.array(), length, blockBytes, (byte) 0);
+        assembler.addBlock(block, ByteBuffer.wrap(bitmap), bytesB.clear());
+        differing += changed;
+      }
+    }
+    return differing;
+  }
+
+  private static void setBits(byte[] bitmap, int first, int count) {
+    for (int s = first; s < first + count; s++) {
+      bitmap[s >>> 3] |= (byte) (0x80 >>> (s & 7));
+    }
+  }
+}

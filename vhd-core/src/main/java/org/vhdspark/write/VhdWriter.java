@@ -1,0 +1,314 @@
+package org.vhdspark.write;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.vhdspark.VhdException;
+import org.vhdspark.format.Batmap;
+import org.vhdspark.format.DiskType;
+import org.vhdspark.format.Footer;
+import org.vhdspark.format.VhdFormat;
+import org.vhdspark.image.VhdChain;
+import org.vhdspark.image.VhdImage;
+import org.vhdspark.image.VhdOptions;
+import org.vhdspark.image.VirtualDisk;
+import org.vhdspark.io.ImageStore;
+import org.vhdspark.io.Location;
+import org.vhdspark.io.ReadWriteFile;
+
+/**
+ * Writes bytes into an existing image at any offset and length.
+ *
+ * <p>Partial sectors are completed from what the chain holds. In a dynamic or differencing image only
+ * the written sectors' bitmap bits are set, and a new block is zero except where written. Writes are
+ * ordered so that a crash at any point leaves every sector with its old or its new contents:
+ * <ul>
+ *   <li>a new block (bitmap and data) goes where the end footer was, the footer moves past it, both
+ *       are made durable, and only then does the BAT entry point at the block (until then the footer
+ *       copy at offset 0 keeps the image readable);
+ *   <li>in an allocated block, data is made durable before the bitmap bits that expose it;
+ *   <li>a blktap batmap marks a block full only after its bitmap and BAT entry are durable.
+ * </ul>
+ * Zeros written over an unallocated block are skipped when no ancestor holds those sectors.
+ * Not thread-safe.
+ */
+public final class VhdWriter implements Closeable {
+  private final ReadWriteFile file;
+  private final VhdChain chain;
+  private final VirtualDisk ancestors;
+  private final DiskType type;
+  private final Footer footer;
+  private final long sectorCount;
+  private final int blockSize;
+  private final int bitmapBytes;
+  private final long tableOffset;
+  private final int[] bat;
+  private final BatmapState batmap;
+  private final byte[] bitmap;
+  private int bitmapBlock = -1;
+  private long footerOffset;
+  private ByteBuffer newBlock;
+
+  private VhdWriter(ReadWriteFile file, VhdChain chain, VirtualDisk ancestors) throws IOException {
+    this.file = file;
+    this.chain = chain;
+    this.ancestors = ancestors;
+    VhdImage image = chain.image();
+    this.type = image.type();
+    this.footer = image.footer();
+    this.sectorCount = image.sectorCount();
+    this.blockSize = image.blockSize();
+    this.bitmapBytes = VhdFormat.bitmapBytes(blockSize);
+    this.footerOffset = image.footerOffset();
+    this.bitmap = new byte[bitmapBytes];
+    if (type == DiskType.FIXED) {
+      this.tableOffset = -1;
+      this.bat = null;
+      this.batmap = null;
+    } else {
+      this.tableOffset = image.header().orElseThrow().tableOffset();
+      this.bat = new int[image.bat().orElseThrow().size()];
+      for (int i = 0; i < bat.length; i++) {
+        bat[i] = image.bat().orElseThrow().entry(i);
+      }
+      this.batmap = image.batmap().map(BatmapState::new).orElse(null);
+    }
+    if (footerOffset == 0 || footerOffset + VhdFormat.LEGACY_FOOTER_SIZE > file.size()) {
+      throw new VhdException(file.name() + ": the footer at the end of the image is damaged; repair the image before writing");
+    }
+  }
+
+  /** Opens the image at {@code location} and its parents (for partial sectors) to write into it. */
+  public static VhdWriter open(ImageStore store, Location location, VhdOptions options) throws IOException {
+    ReadWriteFile file = store.openForUpdate(location);
+    try {
+      return open(store, location, options, file);
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    }
+  }
+
+  /** Writes through {@code file}, which must be the image at {@code location} (tests pass failing doubles). */
+  public static VhdWriter open(ImageStore store, Location location, VhdOptions options, ReadWriteFile file)
+      throws IOException {
+    VhdChain chain = VhdChain.open(store, location, options);
+    try {
+      VirtualDisk ancestors = chain.image().isDifferencing() ? VirtualDisk.ancestors(chain) : null;
+      return new VhdWriter(file, chain, ancestors);
+    } catch (IOException | RuntimeException e) {
+      chain.close();
+      throw e;
+    }
+  }
+
+  public long size() {
+    return sectorCount << VhdFormat.SECTOR_SHIFT;
+  }
+
+  /** Writes {@code src} at virtual byte {@code offset}. */
+  public void write(long offset, ByteBuffer src) throws IOException {
+    if (offset < 0 || offset > size() - src.remaining()) {
+      throw new java.io.EOFException(String.format("%s: write of %,d bytes at offset %,d passes the end of the disk (%,d bytes)",
+          file.name(), src.remaining(), offset, size()));
+    }
+    while (src.hasRemaining()) {
+      int n = (int) Math.min(src.remaining(), blockSize - offset % blockSize);
+      ByteBuffer chunk = src.slice(src.position(), n);
+      writeWithinBlock(offset, alignToSectors(offset, chunk));
+      src.position(src.position() + n);
+      offset += n;
+    }
+  }
+
+  /** Makes every write so far durable. */
+  public void flush() throws IOException {
+    file.sync();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try (file; VhdChain ignored = chain) {
+      file.sync();
+    }
+  }
+
+  /** The chunk widened to whole sectors, completed with the sectors' current contents. */
+  private ByteBuffer alignToSectors(long offset, ByteBuffer chunk) throws IOException {
+    int head = (int) (offset & (VhdFormat.SECTOR_SIZE - 1));
+    int end = head + chunk.remaining();
+    if (head == 0 && (end & (VhdFormat.SECTOR_SIZE - 1)) == 0) {
+      return chunk;
+    }
+    long firstSector = offset >>> VhdFormat.SECTOR_SHIFT;
+    ByteBuffer aligned = ByteBuffer.allocate(VhdFormat.roundUpToSector(end));
+    readCurrentSector(firstSector, aligned.slice(0, VhdFormat.SECTOR_SIZE));
+    int lastStart = aligned.capacity() - VhdFormat.SECTOR_SIZE;
+    if (lastStart > 0) {
+      readCurrentSector(firstSector + lastStart / VhdFormat.SECTOR_SIZE, aligned.slice(lastStart, VhdFormat.SECTOR_SIZE));
+    }
+    aligned.put(head, chunk, chunk.position(), chunk.remaining());
+    return aligned;
+  }
+
+  private void readCurrentSector(long sector, ByteBuffer dst) throws IOException {
+    long position = sector << VhdFormat.SECTOR_SHIFT;
+    if (type == DiskType.FIXED) {
+      file.readFully(position, dst);
+      return;
+    }
+    int block = (int) (position / blockSize);
+    int inBlock = (int) (sector % (blockSize >>> VhdFormat.SECTOR_SHIFT));
+    if (isAllocated(block) && isSet(bitmap(block), inBlock)) {
+      file.readFully(dataOffset(block) + (long) inBlock * VhdFormat.SECTOR_SIZE, dst);
+    } else if (ancestors != null && sector < ancestors.sectorCount()) {
+      ancestors.read(position, dst);
+    } else {
+      Arrays.fill(dst.array(), dst.arrayOffset(), dst.arrayOffset() + dst.capacity(), (byte) 0);
+    }
+  }
+
+  /** {@code data} is whole sectors starting at the sector of {@code offset}, all inside one block. */
+  private void writeWithinBlock(long offset, ByteBuffer data) throws IOException {
+    long position = offset & -VhdFormat.SECTOR_SIZE;
+    if (type == DiskType.FIXED) {
+      file.write(position, data);
+      return;
+    }
+    int block = (int) (position / blockSize);
+    int firstSector = (int) ((position % blockSize) >>> VhdFormat.SECTOR_SHIFT);
+    int sectors = data.remaining() >>> VhdFormat.SECTOR_SHIFT;
+    if (!isAllocated(block)) {
+      if (isZero(data) && (ancestors == null || !ancestors.holdsAny(position >>> VhdFormat.SECTOR_SHIFT, sectors))) {
+        return;
+      }
+      allocate(block, firstSector, data);
+      return;
+    }
+    file.write(dataOffset(block) + ((long) firstSector << VhdFormat.SECTOR_SHIFT), data);
+    byte[] bits = bitmap(block);
+    if (setBits(bits, firstSector, sectors)) {
+      file.sync();
+      file.write(bat(block), ByteBuffer.wrap(bits));
+      markFullInBatmap(block, bits);
+    }
+  }
+
+  private void allocate(int block, int firstSector, ByteBuffer data) throws IOException {
+    if (newBlock == null) {
+      newBlock = ByteBuffer.allocate(bitmapBytes + blockSize);
+    }
+    Arrays.fill(newBlock.array(), (byte) 0);
+    bitmapBlock = -1;
+    byte[] bits = bitmap;
+    Arrays.fill(bits, (byte) 0);
+    setBits(bits, firstSector, data.remaining() >>> VhdFormat.SECTOR_SHIFT);
+    newBlock.put(0, bits);
+    newBlock.put(bitmapBytes + (firstSector << VhdFormat.SECTOR_SHIFT), data, data.position(), data.remaining());
+    long blockOffset = footerOffset;
+    long newFooterOffset = blockOffset + newBlock.capacity();
+    if (newFooterOffset > 0xFFFFFFFFL << VhdFormat.SECTOR_SHIFT) {
+      throw new VhdException(file.name() + ": image would pass 2 TiB, beyond what a BAT can address");
+    }
+    file.write(blockOffset, newBlock.clear());
+    ByteBuffer footerBytes = ByteBuffer.allocate(VhdFormat.FOOTER_SIZE);
+    footer.writeTo(footerBytes);
+    file.write(newFooterOffset, footerBytes);
+    file.sync();
+    footerOffset = newFooterOffset;
+    ByteBuffer entry = ByteBuffer.allocate(4).putInt(0, (int) (blockOffset >>> VhdFormat.SECTOR_SHIFT));
+    file.write(tableOffset + block * 4L, entry);
+    bat[block] = (int) (blockOffset >>> VhdFormat.SECTOR_SHIFT);
+    bitmapBlock = block;
+    markFullInBatmap(block, bits);
+  }
+
+  private void markFullInBatmap(int block, byte[] bits) throws IOException {
+    if (batmap == null || batmap.isFull(block) || !isFull(bits, block)) {
+      return;
+    }
+    file.sync();
+    batmap.markFull(block, file);
+  }
+
+  private boolean isFull(byte[] bits, int block) {
+    int sectors = (int) Math.min(blockSize >>> VhdFormat.SECTOR_SHIFT, sectorCount - (long) block * (blockSize >>> VhdFormat.SECTOR_SHIFT));
+    for (int s = 0; s < sectors; s++) {
+      if (!isSet(bits, s)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean isAllocated(int block) {
+    return block < bat.length && bat[block] != VhdFormat.UNALLOCATED;
+  }
+
+  private long bat(int block) {
+    return VhdFormat.toUnsigned(bat[block]) << VhdFormat.SECTOR_SHIFT;
+  }
+
+  private long dataOffset(int block) {
+    return bat(block) + bitmapBytes;
+  }
+
+  private byte[] bitmap(int block) throws IOException {
+    if (bitmapBlock != block) {
+      bitmapBlock = -1;
+      file.readFully(bat(block), ByteBuffer.wrap(bitmap));
+      bitmapBlock = block;
+    }
+    return bitmap;
+  }
+
+  private static boolean isSet(byte[] bits, int sector) {
+    return (bits[sector >>> 3] & (0x80 >>> (sector & 7))) != 0;
+  }
+
+  /** Sets bits {@code [first, first + count)}; returns whether any was clear. */
+  private static boolean setBits(byte[] bits, int first, int count) {
+    boolean changed = false;
+    for (int s = first; s < first + count; s++) {
+      int mask = 0x80 >>> (s & 7);
+      if ((bits[s >>> 3] & mask) == 0) {
+        bits[s >>> 3] |= (byte) mask;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private static boolean isZero(ByteBuffer data) {
+    return data.mismatch(ByteBuffer.wrap(new byte[data.remaining()])) < 0;
+  }
+
+  /** A blktap batmap kept true: a block is marked full once all its sectors are present. */
+  private static final class BatmapState {
+    private final Batmap batmap;
+    private final byte[] map;
+
+    BatmapState(Batmap batmap) {
+      this.batmap = batmap;
+      this.map = batmap.map().clone();
+    }
+
+    boolean isFull(int block) {
+      return (map[block >>> 3] & (0x80 >>> (block & 7))) != 0;
+    }
+
+    /** Map sector first, then the header's checksum: a crash between leaves a batmap readers ignore. */
+    void markFull(int block, ReadWriteFile file) throws IOException {
+      map[block >>> 3] |= (byte) (0x80 >>> (block & 7));
+      int sector = (block >>> 3) / VhdFormat.SECTOR_SIZE;
+      file.write(batmap.mapOffset() + (long) sector * VhdFormat.SECTOR_SIZE,
+          ByteBuffer.wrap(map, sector * VhdFormat.SECTOR_SIZE, VhdFormat.SECTOR_SIZE));
+      int sum = 0;
+      for (byte value : map) {
+        sum += batmap.version() == Batmap.VERSION_1_1 ? value : value & 0xFF;
+      }
+      file.write(batmap.headerOffset() + 24, ByteBuffer.allocate(4).putInt(0, ~sum));
+    }
+  }
+}

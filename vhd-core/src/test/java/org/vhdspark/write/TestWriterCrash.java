@@ -1,0 +1,173 @@
+package org.vhdspark.write;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+import org.vhdspark.image.VhdChain;
+import org.vhdspark.image.VhdOptions;
+import org.vhdspark.image.VirtualDisk;
+import org.vhdspark.io.LocalFile;
+import org.vhdspark.io.LocalImageStore;
+import org.vhdspark.io.Location;
+import org.vhdspark.testing.FailingFile;
+import org.vhdspark.testing.ImageBuilder;
+
+/**
+ * Crashes at every write and sync of a sequence of allocating, partial-sector and bitmap-changing
+ * writes, with torn writes: the image must always open, and every sector must read a value it had
+ * at some point of the sequence (before it, or after one of its writes).
+ */
+class TestWriterCrash {
+  private static final long SIZE = 6L << 20;
+  private static final int BLOCK = 1 << 20;
+
+  @TempDir
+  Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dynamic", "differencing", "blktap-differencing", "fixed"})
+  void everyCrashPointLeavesEachSectorOldOrNew(String kind) throws IOException {
+    Path pristine = prepare(kind);
+    List<long[]> writes = writes();
+    int total = countOperations(pristine, writes);
+    assertThat(total).as("operations in the sequence").isGreaterThan(writes.size());
+    for (int torn = 0; torn <= 1; torn++) {
+      for (int allowed = 0; allowed < total; allowed++) {
+        Path image = pristine.resolveSibling("crash.vhd");
+        Files.copy(pristine, image, StandardCopyOption.REPLACE_EXISTING);
+        List<Set<Long>> permitted = permittedSectorHashes(pristine, writes);
+        int allowedOps = allowed;
+        int tornSectors = torn * 3;
+        assertThatThrownBy(() -> replay(image, writes, allowedOps, tornSectors))
+            .as(kind + ": crash after " + allowed + " of " + total + " operations")
+            .isInstanceOf(FailingFile.CrashException.class);
+        checkReadable(image, permitted, kind + " crash after " + allowed + " of " + total + " (torn " + tornSectors + ")");
+      }
+    }
+  }
+
+  private Path prepare(String kind) throws IOException {
+    Path folder = Files.createDirectories(dir.resolve(kind));
+    Random random = new Random(7);
+    if (kind.equals("fixed")) {
+      try (LocalFile file = LocalFile.create(folder.resolve("image.vhd"))) {
+        ImageCreator.createFixed(file, SIZE);
+      }
+      return folder.resolve("image.vhd");
+    }
+    ImageBuilder base = ImageBuilder.dynamic(SIZE).blockSize(BLOCK);
+    for (int i = 0; i < 6; i++) {
+      byte[] data = new byte[512 * (1 + random.nextInt(300))];
+      random.nextBytes(data);
+      base.write(random.nextInt((int) (SIZE / 512) - data.length / 512), data);
+    }
+    if (kind.equals("dynamic")) {
+      return base.writeTo(folder.resolve("image.vhd"));
+    }
+    // A parent full of data, so that a child sector exposed too early reads visibly wrong.
+    byte[] everything = new byte[(int) SIZE];
+    random.nextBytes(everything);
+    base.write(0, everything);
+    base.writeTo(folder.resolve("base.vhd"));
+    ImageBuilder child = ImageBuilder.differencing(SIZE, base.uniqueId(), "base.vhd").blockSize(BLOCK);
+    if (kind.startsWith("blktap")) {
+      child.withBatmap();
+    }
+    byte[] data = new byte[512 * 40];
+    random.nextBytes(data);
+    child.write(2100, data);
+    return child.writeTo(folder.resolve("image.vhd"));
+  }
+
+  /** Offsets and lengths: new blocks, partial sectors, bitmap changes, a block filled whole, zeros. */
+  private static List<long[]> writes() {
+    List<long[]> writes = new ArrayList<>();
+    writes.add(new long[] {100, 1000});                  // partial sectors, existing or new block
+    writes.add(new long[] {2L * BLOCK + 7, 3000});       // new block, partial head
+    writes.add(new long[] {2100 * 512 + 512 * 45, 512}); // allocated block, new bitmap bit
+    writes.add(new long[] {4L * BLOCK, BLOCK});          // a whole block: batmap marks it full
+    writes.add(new long[] {BLOCK - 300, 600});           // across a block boundary
+    writes.add(new long[] {SIZE - 512, 512});            // the last sector
+    return writes;
+  }
+
+  private static byte[] dataFor(int index, int length) {
+    byte[] data = new byte[length];
+    new Random(1000 + index).nextBytes(data);
+    return data;
+  }
+
+  private static void replay(Path image, List<long[]> writes, int allowed, int tornSectors) throws IOException {
+    Location location = Location.of(image);
+    FailingFile file = new FailingFile(LocalFile.openForUpdate(image), allowed, tornSectors);
+    try (VhdWriter writer = VhdWriter.open(LocalImageStore.INSTANCE, location, VhdOptions.defaults(), file)) {
+      for (int i = 0; i < writes.size(); i++) {
+        writer.write(writes.get(i)[0], ByteBuffer.wrap(dataFor(i, (int) writes.get(i)[1])));
+      }
+    }
+  }
+
+  private int countOperations(Path pristine, List<long[]> writes) throws IOException {
+    Path image = pristine.resolveSibling("count.vhd");
+    Files.copy(pristine, image, StandardCopyOption.REPLACE_EXISTING);
+    FailingFile file = new FailingFile(LocalFile.openForUpdate(image), Integer.MAX_VALUE, 0);
+    try (VhdWriter writer = VhdWriter.open(LocalImageStore.INSTANCE, Location.of(image), VhdOptions.defaults(), file)) {
+      for (int i = 0; i < writes.size(); i++) {
+        writer.write(writes.get(i)[0], ByteBuffer.wrap(dataFor(i, (int) writes.get(i)[1])));
+      }
+    }
+    return file.operations();
+  }
+
+  /** For each sector, the hashes of every value it may hold: before the sequence and after each write. */
+  private List<Set<Long>> permittedSectorHashes(Path pristine, List<long[]> writes) throws IOException {
+    byte[] content = readAll(pristine);
+    List<Set<Long>> permitted = new ArrayList<>();
+    for (int s = 0; s < content.length / 512; s++) {
+      permitted.add(new HashSet<>(List.of(hash(content, s))));
+    }
+    for (int i = 0; i < writes.size(); i++) {
+      long offset = writes.get(i)[0];
+      byte[] data = dataFor(i, (int) writes.get(i)[1]);
+      System.arraycopy(data, 0, content, (int) offset, data.length);
+      for (long s = offset / 512; s <= (offset + data.length - 1) / 512; s++) {
+        permitted.get((int) s).add(hash(content, (int) s));
+      }
+    }
+    return permitted;
+  }
+
+  private static void checkReadable(Path image, List<Set<Long>> permitted, String context) throws IOException {
+    byte[] content = readAll(image);
+    for (int s = 0; s < permitted.size(); s++) {
+      assertThat(permitted.get(s)).as(context + ": sector " + s).contains(hash(content, s));
+    }
+  }
+
+  private static byte[] readAll(Path image) throws IOException {
+    try (VirtualDisk disk = VirtualDisk.resolved(VhdChain.open(LocalImageStore.INSTANCE, Location.of(image), VhdOptions.defaults()))) {
+      ByteBuffer all = ByteBuffer.allocate((int) disk.size());
+      disk.read(0, all);
+      return all.array();
+    }
+  }
+
+  private static long hash(byte[] content, int sector) {
+    return Arrays.hashCode(Arrays.copyOfRange(content, sector * 512, sector * 512 + 512)) * 31L
+        + Arrays.hashCode(Arrays.copyOfRange(content, sector * 512 + 256, sector * 512 + 512));
+  }
+}
