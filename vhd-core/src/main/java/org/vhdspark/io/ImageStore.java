@@ -16,6 +16,16 @@ public interface ImageStore {
     throw new java.io.IOException(location + ": this store is read-only");
   }
 
+  /** Moves a finished file into place; fails if {@code target} exists. Atomic where the store allows. */
+  default void rename(Location source, Location target) throws IOException {
+    throw new java.io.IOException(source + ": this store is read-only");
+  }
+
+  /** Removes a file, if it exists. */
+  default void delete(Location location) throws IOException {
+    throw new java.io.IOException(location + ": this store is read-only");
+  }
+
   /** Opens an existing image to update it in place. */
   default ReadWriteFile openForUpdate(Location location) throws IOException {
     throw new java.io.IOException(location + ": this store is read-only");

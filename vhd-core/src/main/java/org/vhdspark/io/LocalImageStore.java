@@ -26,6 +26,19 @@ public final class LocalImageStore implements ImageStore {
   }
 
   @Override
+  public void rename(Location source, Location target) throws IOException {
+    if (Files.exists(target.toPath(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new java.nio.file.FileAlreadyExistsException(target.toString());
+    }
+    Files.move(source.toPath(), target.toPath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  @Override
+  public void delete(Location location) throws IOException {
+    Files.deleteIfExists(location.toPath());
+  }
+
+  @Override
   public boolean exists(Location location) {
     return location.isLocal() && Files.isRegularFile(location.toPath());
   }

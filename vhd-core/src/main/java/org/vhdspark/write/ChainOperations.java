@@ -129,12 +129,12 @@ public final class ChainOperations {
             + " bytes): the disks differ in size");
       }
       ImageSpec spec = ImageSpec.childOf(diskA.chain().image(), a, child);
-      try (ReadWriteFile target = store.create(child)) {
+      return AtomicOutput.write(store, child, target -> {
         ImageAssembler assembler = ImageAssembler.begin(target, spec);
         long differing = diffInto(diskA, diskB, assembler);
         assembler.finish();
         return differing;
-      }
+      });
     }
   }
 

@@ -96,6 +96,22 @@ class TestChainOperations {
   }
 
   @Test
+  void failedDiffLeavesNoFileBehind() throws IOException {
+    ImageBuilder.dynamic(1 << 20).writeTo(dir.resolve("a.vhd"));
+    Files.write(dir.resolve("b.vhd"), new byte[4096]);
+    assertThatThrownBy(() -> ChainOperations.diff(STORE, Location.of(dir.resolve("a.vhd")), Location.of(dir.resolve("b.vhd")),
+        Location.of(dir.resolve("c.vhd")), VhdOptions.defaults())).isInstanceOf(VhdException.class);
+    ImageBuilder.dynamic(1 << 20).writeTo(dir.resolve("b.vhd"));
+    ChainOperations.diff(STORE, Location.of(dir.resolve("a.vhd")), Location.of(dir.resolve("b.vhd")),
+        Location.of(dir.resolve("c.vhd")), VhdOptions.defaults());
+    assertThatThrownBy(() -> ChainOperations.diff(STORE, Location.of(dir.resolve("a.vhd")), Location.of(dir.resolve("b.vhd")),
+        Location.of(dir.resolve("c.vhd")), VhdOptions.defaults())).isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly("a.vhd", "b.vhd", "c.vhd");
+    }
+  }
+
+  @Test
   void commitOfBlktapLevelMakesParentEqualTheChild() throws IOException {
     for (String level : new String[] {"base", "child", "grandchild", "level3"}) {
       Files.copy(Fixtures.blktap(level), dir.resolve(level + ".vhd"));
