@@ -30,9 +30,13 @@ public record Batmap(long headerOffset, long mapOffset, int mapSectors, int vers
   /** What the header says, before the map is read. */
   public record Header(long offset, long mapOffset, int mapSectors, int version, int checksum) {}
 
-  /** Parses the header at {@code buf}'s position; {@code blocks} is the BAT size the map must cover. */
-  public static Header parseHeader(ByteBuffer buf, long fileOffset, int blocks, long fileSize, ParseContext ctx)
-      throws VhdFormatException {
+  /**
+   * Parses the header at {@code buf}'s position. The map must cover the {@code blocks} the disk uses,
+   * and is at most what the header's {@code maxTableEntries} need (what blktap writes): that bounds it
+   * by the BAT, itself checked against the file.
+   */
+  public static Header parseHeader(ByteBuffer buf, long fileOffset, int blocks, int maxTableEntries, long fileSize,
+      ParseContext ctx) throws VhdFormatException {
     ByteBuffer b = buf.slice(buf.position(), HEADER_SIZE).order(ByteOrder.BIG_ENDIAN);
     byte[] cookie = VhdFormat.bytesAt(b, 0, 8);
     if (!Arrays.equals(cookie, COOKIE)) {
@@ -43,10 +47,12 @@ public record Batmap(long headerOffset, long mapOffset, int mapSectors, int vers
       throw ctx.error(STRUCTURE, "version", fileOffset + VERSION, "at most 1.2", VhdFormat.hex32(version));
     }
     int mapSectors = b.getInt(MAP_SIZE);
-    long needed = VhdFormat.roundUpToSector((blocks + 7L) / 8) / VhdFormat.SECTOR_SIZE;
-    if (mapSectors < Math.max(1, needed) || (long) mapSectors * VhdFormat.SECTOR_SIZE > fileSize) {
+    long fewest = mapSectorsFor(blocks);
+    long most = mapSectorsFor(VhdFormat.toUnsigned(maxTableEntries));
+    if (VhdFormat.toUnsigned(mapSectors) < fewest || VhdFormat.toUnsigned(mapSectors) > most) {
       throw ctx.error(STRUCTURE, "map size", fileOffset + MAP_SIZE,
-          "at least " + Math.max(1, needed) + " sectors, inside the file", Integer.toUnsignedString(mapSectors));
+          (fewest == most ? fewest : "from " + fewest + " to " + most) + " sectors (one bit per BAT entry)",
+          Integer.toUnsignedString(mapSectors));
     }
     long mapOffset = b.getLong(MAP_OFFSET);
     if (mapOffset <= 0 || mapOffset % VhdFormat.SECTOR_SIZE != 0
@@ -55,6 +61,11 @@ public record Batmap(long headerOffset, long mapOffset, int mapSectors, int vers
           "a sector-aligned map of " + mapSectors + " sectors inside the file", Long.toString(mapOffset));
     }
     return new Header(fileOffset, mapOffset, mapSectors, version, b.getInt(CHECKSUM));
+  }
+
+  /** Sectors of a map of one bit per block, for {@code blocks} blocks (never none, as blktap writes it). */
+  static long mapSectorsFor(long blocks) {
+    return Math.max(1, VhdFormat.roundUpToSector((blocks + 7) / 8) / VhdFormat.SECTOR_SIZE);
   }
 
   /** Verifies the map against the header's checksum: signed byte sum for version 1.1, unsigned for 1.2. */

@@ -106,7 +106,7 @@ public record Footer(
     if ((footer.features & FEATURE_RESERVED) == 0) {
       ctx.warn("footer features " + hex32(footer.features) + " lack the reserved bit 0x2");
     }
-    if (footer.timestampInstant().isAfter(Instant.now().plusSeconds(86_400))) {
+    if (VhdFormat.isInTheFuture(footer.timestamp)) {
       ctx.warn("footer timestamp " + footer.timestampInstant() + " is in the future");
     }
     return footer;

@@ -47,6 +47,6 @@ public final class ParseContext {
     if (verifyChecksums) {
       throw error;
     }
-    warn(error.getMessage().substring(source.length() + 2) + " (ignored: checksum verification is off)");
+    warn(error.detail() + " (ignored: checksum verification is off)");
   }
 }

@@ -36,6 +36,11 @@ public final class VhdFormat {
     return Instant.ofEpochSecond(EPOCH_UNIX_SECONDS + toUnsigned(timestamp));
   }
 
+  /** Whether a timestamp lies ahead of the clock by more than a day: more than clock skew explains. */
+  public static boolean isInTheFuture(int timestamp) {
+    return timestampToInstant(timestamp).isAfter(Instant.now().plusSeconds(86_400));
+  }
+
   public static int instantToTimestamp(Instant instant) {
     return (int) (instant.getEpochSecond() - EPOCH_UNIX_SECONDS);
   }

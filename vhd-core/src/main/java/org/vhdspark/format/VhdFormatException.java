@@ -1,5 +1,6 @@
 package org.vhdspark.format;
 
+import java.util.Locale;
 import org.vhdspark.VhdException;
 
 /**
@@ -15,8 +16,7 @@ public final class VhdFormatException extends VhdException {
   private final String found;
 
   public VhdFormatException(String source, String structure, String field, long offset, String expected, String found) {
-    super(String.format("%s: %s field '%s' at offset %,d: expected %s, found %s",
-        source, structure, field, offset, expected, found));
+    super(source + ": " + detail(structure, field, offset, expected, found));
     this.source = source;
     this.structure = structure;
     this.field = field;
@@ -47,5 +47,15 @@ public final class VhdFormatException extends VhdException {
 
   public String found() {
     return found;
+  }
+
+  /** The message without the image name, as a warning about the image quotes it. */
+  public String detail() {
+    return detail(structure, field, offset, expected, found);
+  }
+
+  private static String detail(String structure, String field, long offset, String expected, String found) {
+    return String.format(Locale.ROOT, "%s field '%s' at offset %,d: expected %s, found %s",
+        structure, field, offset, expected, found);
   }
 }

@@ -282,7 +282,7 @@ public final class VhdImage implements Closeable {
       Layout layout = new Layout(dataEnd);
       layout.add(0, VhdFormat.FOOTER_SIZE, "footer copy");
       layout.add(footer.dataOffset(), VhdFormat.HEADER_SIZE, "dynamic header");
-      Bat bat = readBat(header, footer.currentSize(), dataEnd, layout);
+      Bat bat = readBat(header, footer.currentSize(), virtualSize, dataEnd, layout);
       List<LocatorPath> paths = readLocators(footer, header, layout);
       Batmap batmap = readBatmap(footer, header, bat, layout);
       layout.checkBlocks(bat, header, ctx);
@@ -321,7 +321,7 @@ public final class VhdImage implements Closeable {
       if (!copy.diskType().isSparse()) {
         throw endError;
       }
-      String message = "footer at the end is unusable (" + endError.getMessage() + "); using the copy at offset 0";
+      String message = "footer at the end is unusable (" + endError.detail() + "); using the copy at offset 0";
       ctx.warn(message);
       LOG.warn("{}: {}", source.name(), message);
       return copy;
@@ -347,16 +347,21 @@ public final class VhdImage implements Closeable {
           && (header.hasParentUniqueId() || header.locators().stream().anyMatch(l -> !l.isEmpty()))) {
         ctx.warn("dynamic (not differencing) image has parent fields set; they are ignored");
       }
+      if (footer.diskType() == DiskType.DIFFERENCING && VhdFormat.isInTheFuture(header.parentTimestamp())) {
+        ctx.warn("dynamic header parent timestamp " + VhdFormat.timestampToInstant(header.parentTimestamp()) + " is in the future");
+      }
       return header;
     }
 
-    private Bat readBat(DynamicHeader header, long currentSize, long dataEnd, Layout layout) throws IOException {
+    /** The BAT must cover the disk presented: with CHS sizing, that is the geometry's size (as QEMU requires). */
+    private Bat readBat(DynamicHeader header, long currentSize, long virtualSize, long dataEnd, Layout layout)
+        throws IOException {
       long headerOffset = layout.headerOffset();
-      long needed = (currentSize + header.blockSize() - 1) / header.blockSize();
+      long needed = (virtualSize + header.blockSize() - 1) / header.blockSize();
       long entries = VhdFormat.toUnsigned(header.maxTableEntries());
       if (entries < needed) {
         throw ctx.error("dynamic header", "max table entries", headerOffset + 28,
-            "at least " + needed + " (current size / block size)", Long.toString(entries));
+            "at least " + needed + " (disk size / block size)", Long.toString(entries));
       }
       long tableOffset = header.tableOffset();
       if (tableOffset > dataEnd || entries * 4 > dataEnd - tableOffset) {
@@ -365,8 +370,9 @@ public final class VhdImage implements Closeable {
             "a BAT of " + entries + " entries inside the file (" + dataEnd + " bytes before the footer)",
             "a BAT at offset " + tableOffset + " with " + entries + " entries");
       }
-      if (entries > needed) {
-        ctx.warn("max table entries " + entries + " exceeds the " + needed + " the disk size needs; extra entries ignored");
+      long sized = (currentSize + header.blockSize() - 1) / header.blockSize();
+      if (entries > sized) {
+        ctx.warn("max table entries " + entries + " exceeds the " + sized + " the disk size needs; extra entries ignored");
       }
       if (needed > MAX_BAT_ENTRIES) {
         throw ctx.error("dynamic header", "block size", headerOffset + 32,
@@ -409,7 +415,7 @@ public final class VhdImage implements Closeable {
           paths.add(new LocatorPath(locator, locator.decodePath(payload, entryOffset, ctx)));
         } catch (VhdFormatException e) {
           // One broken locator must not hide the others: keep it as a warning, the parent search goes on.
-          ctx.warn("unusable " + e.getMessage().substring(ctx.source().length() + 2));
+          ctx.warn("unusable " + e.detail());
         }
       }
       return paths;
@@ -431,7 +437,8 @@ public final class VhdImage implements Closeable {
       try {
         ByteBuffer buf = ByteBuffer.allocate(Batmap.HEADER_SIZE);
         source.readFully(offset, buf);
-        Batmap.Header batmapHeader = Batmap.parseHeader(buf.clear(), offset, bat.size(), layout.dataEnd(), ctx);
+        Batmap.Header batmapHeader = Batmap.parseHeader(buf.clear(), offset, bat.size(), header.maxTableEntries(),
+            layout.dataEnd(), ctx);
         byte[] map = new byte[batmapHeader.mapSectors() * VhdFormat.SECTOR_SIZE];
         source.readFully(batmapHeader.mapOffset(), ByteBuffer.wrap(map));
         Batmap batmap = Batmap.of(batmapHeader, map, ctx);
@@ -446,7 +453,7 @@ public final class VhdImage implements Closeable {
         return batmap;
       } catch (VhdFormatException e) {
         if (version >= 0x00010002) {
-          ctx.warn("batmap ignored, bitmaps are read instead: " + e.getMessage().substring(ctx.source().length() + 2));
+          ctx.warn("batmap ignored, bitmaps are read instead: " + e.detail());
         }
         return null;
       }
