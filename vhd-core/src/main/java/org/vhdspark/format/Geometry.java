@@ -2,6 +2,9 @@ package org.vhdspark.format;
 
 /** Cylinders, heads and sectors per track, as stored in the footer. */
 public record Geometry(int cylinders, int heads, int sectorsPerTrack) {
+  /** The largest geometry: recorded for disks it cannot describe (past about 127 GiB). */
+  public static final Geometry MAXIMUM = new Geometry(65535, 16, 255);
+
   public Geometry {
     if (cylinders < 0 || cylinders > 0xFFFF || heads < 0 || heads > 0xFF || sectorsPerTrack < 0 || sectorsPerTrack > 0xFF) {
       throw new IllegalArgumentException("geometry out of range: " + cylinders + "/" + heads + "/" + sectorsPerTrack);

@@ -16,6 +16,7 @@ import org.vhdspark.format.Bits;
 import org.vhdspark.format.DiskType;
 import org.vhdspark.format.DynamicHeader;
 import org.vhdspark.format.Footer;
+import org.vhdspark.format.Geometry;
 import org.vhdspark.format.ParentLocator;
 import org.vhdspark.format.ParseContext;
 import org.vhdspark.format.VhdFormat;
@@ -273,8 +274,9 @@ public final class VhdImage implements Closeable {
       long virtualSize = virtualSize(footer);
       if (footer.diskType() == DiskType.FIXED) {
         if (virtualSize > dataEnd) {
-          throw ctx.error("footer", "current size", footerOffset + 48,
-              "at most the " + dataEnd + " data bytes the fixed image holds", Long.toString(virtualSize));
+          boolean fromGeometry = virtualSize != footer.currentSize();
+          throw ctx.error("footer", fromGeometry ? "geometry" : "current size", footerOffset + (fromGeometry ? 56 : 48),
+              "a disk of at most the " + dataEnd + " data bytes the fixed image holds", virtualSize + " bytes");
         }
         return new VhdImage(source, footer, footerOffset, null, null, null, List.of(), ctx.findings(), virtualSize);
       }
@@ -327,8 +329,13 @@ public final class VhdImage implements Closeable {
       return copy;
     }
 
+    /**
+     * The current size, or with CHS sizing the geometry's size; as in QEMU, a disk at the maximum
+     * geometry (65535/16/255, what qemu-img's force_size and disks past 127 GiB record) keeps its
+     * current size, because the geometry cannot describe it.
+     */
     private long virtualSize(Footer footer) {
-      if (!options.sizeFromChs()) {
+      if (!options.sizeFromChs() || footer.geometry().equals(Geometry.MAXIMUM)) {
         return footer.currentSize();
       }
       return footer.geometry().sizeBytes();
@@ -385,8 +392,10 @@ public final class VhdImage implements Closeable {
       source.readFully(tableOffset, buf);
       buf.clear();
       for (long i = entries; i < bytes / 4; i++) {
-        if (buf.getInt((int) (i * 4)) != VhdFormat.UNALLOCATED) {
-          ctx.warn("BAT padding entry " + i + " at offset " + (tableOffset + i * 4) + " is not 0xFFFFFFFF");
+        int padding = buf.getInt((int) (i * 4));
+        // blktap pads with zeros, the specification with 0xFFFFFFFF: anything else is noise worth a warning.
+        if (padding != VhdFormat.UNALLOCATED && padding != 0) {
+          ctx.warn("BAT padding entry " + i + " at offset " + (tableOffset + i * 4) + " is neither 0xFFFFFFFF nor 0");
           break;
         }
       }

@@ -233,7 +233,7 @@ class TestBadInputFooter {
     ImagePatch.of(image).footerLong(ImagePatch.FOOTER_CURRENT_SIZE, DISK_SIZE + 512);
 
     assertOpenFails(image, "footer", "current size", DISK_SIZE + 48,
-        "at most the " + DISK_SIZE + " data bytes the fixed image holds", Long.toString(DISK_SIZE + 512));
+        "a disk of at most the " + DISK_SIZE + " data bytes the fixed image holds", (DISK_SIZE + 512) + " bytes");
   }
 
   // Case 14: timestamps.
