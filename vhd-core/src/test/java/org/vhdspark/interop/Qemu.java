@@ -4,7 +4,9 @@ import static org.vhdspark.interop.ExternalTools.runOk;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -18,6 +20,8 @@ import org.vhdspark.interop.ExternalTools.Tool;
 final class Qemu {
   private static final long MIB = 1 << 20;
   private static final Pattern VIRTUAL_SIZE = Pattern.compile("\"virtual-size\":\\s*(\\d+)");
+  private static final Pattern MAP_ENTRY = Pattern.compile("\\{[^}]*}");
+  private static final Pattern MAP_FIELD = Pattern.compile("\"(\\w+)\":\\s*(\\w+)");
 
   private Qemu() {}
 
@@ -103,6 +107,52 @@ final class Qemu {
       throw new AssertionError("no virtual-size in qemu-img info output:\n" + json);
     }
     return Long.parseLong(matcher.group(1));
+  }
+
+  /**
+   * {@code --image-opts} for {@code image} that make QEMU size the disk by the footer's current size
+   * whatever the creator ({@code block/vpc.c}'s runtime option {@code force_size_calc}).
+   */
+  static String currentSizeImageOpts(Path image) {
+    return "driver=vpc,force_size_calc=current_size,file.filename=" + image.toString().replace(",", ",,");
+  }
+
+  /** The image's virtual disk as QEMU reads it when told to take the footer's current size. */
+  static Path convertToRawAtCurrentSize(Path image, Path raw) {
+    runOk(List.of("qemu-img", "convert", "--image-opts", currentSizeImageOpts(image), "-O", "raw", raw.toString()));
+    return raw;
+  }
+
+  /** {@code qemu-img check}, whatever its exit code (63: the format has no check). */
+  static ExternalTools.Result check(Path image) {
+    return ExternalTools.run(List.of("qemu-img", "check", "-f", "vpc", image.toString()), null);
+  }
+
+  /** One extent of {@code qemu-img map}: where QEMU finds the virtual bytes {@code [start, start + length)}. */
+  record Extent(long start, long length, boolean data, boolean zero, long offset) {}
+
+  /** {@code qemu-img map} of the whole disk (sized by the current size): QEMU's view of the BAT. */
+  static List<Extent> mapAtCurrentSize(Path image) {
+    String json = runOk(List.of("qemu-img", "map", "--output=json", "--image-opts", currentSizeImageOpts(image))).stdout();
+    List<Extent> extents = new ArrayList<>();
+    Matcher entry = MAP_ENTRY.matcher(json);
+    while (entry.find()) {
+      Map<String, String> fields = new HashMap<>();
+      Matcher field = MAP_FIELD.matcher(entry.group());
+      while (field.find()) {
+        fields.put(field.group(1), field.group(2));
+      }
+      if (!fields.containsKey("start") || !fields.containsKey("length") || !fields.containsKey("data")) {
+        throw new AssertionError("unexpected qemu-img map entry " + entry.group() + " in:\n" + json);
+      }
+      extents.add(new Extent(Long.parseLong(fields.get("start")), Long.parseLong(fields.get("length")),
+          Boolean.parseBoolean(fields.get("data")), Boolean.parseBoolean(fields.get("zero")),
+          Long.parseLong(fields.getOrDefault("offset", "-1"))));
+    }
+    if (extents.isEmpty()) {
+      throw new AssertionError("no extents in qemu-img map output:\n" + json);
+    }
+    return extents;
   }
 
   /** The image's virtual disk as QEMU reads it, written to {@code raw}. */
