@@ -28,8 +28,13 @@ public record ImageSpec(
     String parentName,
     List<Locator> locators) {
 
-  /** Creator application written by this library. */
-  public static final int CREATOR = VhdFormat.fourCc("vspk");
+  /**
+   * Creator application: Windows' code. QEMU sizes images of creators it does not know by their CHS
+   * geometry and drops the tail of every disk whose size is not CHS-exact (most sizes, whole-MiB Azure
+   * disks included); for "win " it takes the current size. See docs/format-decisions.md.
+   */
+  public static final int CREATOR = VhdFormat.fourCc("win ");
+  /** 1.0: no Windows release writes it, so our images stay recognisable. */
   public static final int CREATOR_VERSION = 0x00010000;
   /** Windows, as QEMU and Windows itself write; some tools refuse other hosts. */
   public static final int CREATOR_HOST = VhdFormat.fourCc("Wi2k");

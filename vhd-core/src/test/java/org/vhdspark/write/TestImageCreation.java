@@ -41,7 +41,8 @@ class TestImageCreation {
       assertThat(image.footer().geometry().sizeBytes()).isLessThanOrEqualTo(size);
       assertThat(image.allocatedBlockCount()).isZero();
       assertThat(chain.findings()).isEmpty();
-      assertThat(image.footer().creatorApplicationName()).isEqualTo("vspk");
+      assertThat(image.footer().creatorApplicationName()).isEqualTo("win");
+      assertThat(image.footer().creatorVersionText()).isEqualTo("1.0");
     }
     assertThat(Files.size(path) % 512).isZero();
   }
