@@ -1,0 +1,15 @@
+package org.vhdspark.cli;
+
+import java.io.IOException;
+import java.util.Set;
+
+/** One {@code vhd} command. */
+interface Command {
+  String name();
+
+  /** The options this command accepts beyond the common ones. */
+  Set<Option> options();
+
+  /** Runs the command; returns the exit status. */
+  int run(Invocation invocation) throws IOException, UsageException;
+}

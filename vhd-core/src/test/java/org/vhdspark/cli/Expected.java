@@ -1,0 +1,50 @@
+package org.vhdspark.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.vhdspark.testing.Fixtures;
+
+/** What blktap-chain/expected says about each level. */
+final class Expected {
+  private Expected() {}
+
+  /** sha256 of each level's resolved disk, by level name. */
+  static String sha256(String level) throws IOException {
+    Map<String, String> sums = Files.readAllLines(Fixtures.dir().resolve("blktap-chain/expected/SHA256SUMS")).stream()
+        .map(line -> line.split("\\s+"))
+        .collect(Collectors.toMap(parts -> parts[1], parts -> parts[0]));
+    return sums.get(level + ".raw");
+  }
+
+  /** The owner runs of a level as "start length owner" lines, owners renamed and equal neighbours merged. */
+  static List<String> owners(String level, UnaryOperator<String> rename) throws IOException {
+    List<String> runs = new ArrayList<>();
+    long start = 0;
+    long length = 0;
+    String owner = null;
+    for (String line : Files.readAllLines(Fixtures.dir().resolve("blktap-chain/expected/" + level + ".owners.txt"))) {
+      if (line.startsWith("#") || line.isBlank()) {
+        continue;
+      }
+      String[] parts = line.trim().split("\\s+");
+      String next = rename.apply(parts[2]);
+      if (next.equals(owner)) {
+        length += Long.parseLong(parts[1]);
+        continue;
+      }
+      if (owner != null) {
+        runs.add(start + " " + length + " " + owner);
+      }
+      start = Long.parseLong(parts[0]);
+      length = Long.parseLong(parts[1]);
+      owner = next;
+    }
+    runs.add(start + " " + length + " " + owner);
+    return runs;
+  }
+}
