@@ -72,7 +72,7 @@ final class ParentResolver {
 
   private Layer findParent(Layer child, List<Layer> chain) throws IOException {
     DynamicHeader header = child.image().header().orElseThrow();
-    Location override = options.parentOverrides().get(child.location());
+    Location override = override(child.location());
     List<Candidate> candidates = override != null
         ? List.of(new Candidate("explicit parent", override, null))
         : candidates(child);
@@ -121,15 +121,31 @@ final class ParentResolver {
               + ", already in the chain at " + layer.location() + " (a cycle)");
         }
       }
-      if (header.parentTimestamp() != parent.footer().timestamp()) {
+      long modified = store.modificationTime(candidate.location());
+      int recorded = header.parentTimestamp();
+      // The specification records the parent's modification time; Windows and qemu write the parent's footer time.
+      if (recorded != parent.footer().timestamp()
+          && (modified < 0 || recorded != VhdFormat.instantToTimestamp(java.time.Instant.ofEpochSecond(modified)))) {
         findings.add(Finding.warning(child.location().toString(), "parent timestamp "
-            + VhdFormat.timestampToInstant(header.parentTimestamp()) + " differs from the parent's footer timestamp "
-            + parent.footer().timestampInstant() + " (not enforced: blktap records the file's mtime there)"));
+            + VhdFormat.timestampToInstant(recorded) + " matches neither the parent's footer timestamp "
+            + parent.footer().timestampInstant() + (modified < 0 ? "" : " nor its modification time "
+            + java.time.Instant.ofEpochSecond(modified)) + " (not enforced)"));
       }
       return new Layer(candidate.location(), parent);
     }
     String wanted = header.parentUniqueId() + (header.parentUnicodeName().isEmpty() ? "" : " (\"" + header.parentUnicodeName() + "\")");
     throw new ParentNotFoundException(child.location().toString(), wanted, tried);
+  }
+
+  /** The explicit parent of {@code child}, matching the child by its path as given or with links resolved. */
+  private Location override(Location child) throws IOException {
+    Location canonicalChild = store.canonical(child);
+    for (Map.Entry<Location, Location> entry : options.parentOverrides().entrySet()) {
+      if (entry.getKey().equals(child) || store.canonical(entry.getKey()).equals(canonicalChild)) {
+        return entry.getValue();
+      }
+    }
+    return null;
   }
 
   private boolean isAllowed(Location canonical) {

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.vhdspark.Finding;
 import org.vhdspark.format.Bat;
 import org.vhdspark.format.Batmap;
@@ -30,7 +28,6 @@ import org.vhdspark.io.ReadSource;
  * <p>Instances cache the last bitmap read and are not safe for concurrent reads; open one per thread.
  */
 public final class VhdImage implements Closeable {
-  private static final Logger LOG = LoggerFactory.getLogger(VhdImage.class);
   /** Fixed images have no blocks; this is the unit they are split and resolved in. */
   static final int FIXED_BLOCK_SIZE = VhdFormat.DEFAULT_BLOCK_SIZE;
   /** 64 Mi entries (256 MiB of BAT): 128 TiB at 2 MiB blocks, far past the format's 2040 GiB. */
@@ -325,7 +322,6 @@ public final class VhdImage implements Closeable {
       }
       String message = "footer at the end is unusable (" + endError.detail() + "); using the copy at offset 0";
       ctx.warn(message);
-      LOG.warn("{}: {}", source.name(), message);
       return copy;
     }
 

@@ -11,6 +11,11 @@ public interface ImageStore {
 
   boolean exists(Location location) throws IOException;
 
+  /** The file's modification time in seconds since the Unix epoch, or -1 where the store cannot tell. */
+  default long modificationTime(Location location) throws IOException {
+    return -1;
+  }
+
   /** Creates a new file to write an image into; never replaces an existing one. */
   default ReadWriteFile create(Location location) throws IOException {
     throw new java.io.IOException(location + ": this store is read-only");

@@ -39,6 +39,11 @@ public final class LocalImageStore implements ImageStore {
   }
 
   @Override
+  public long modificationTime(Location location) throws IOException {
+    return Files.getLastModifiedTime(location.toPath()).toInstant().getEpochSecond();
+  }
+
+  @Override
   public boolean exists(Location location) {
     return location.isLocal() && Files.isRegularFile(location.toPath());
   }

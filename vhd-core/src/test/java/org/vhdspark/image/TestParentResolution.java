@@ -181,6 +181,32 @@ class TestParentResolution {
   }
 
   @Test
+  void parentTimestampEqualToTheParentModificationTimeIsAccepted() throws IOException {
+    ImageBuilder base = base("base.vhd");
+    java.time.Instant modified = java.time.Instant.parse("2024-05-06T07:08:09Z");
+    Files.setLastModifiedTime(dir.resolve("base.vhd"), java.nio.file.attribute.FileTime.from(modified));
+    ImageBuilder.differencing(SIZE, base.uniqueId(), "base.vhd")
+        .parentTimestamp(org.vhdspark.format.VhdFormat.instantToTimestamp(modified))
+        .writeTo(dir.resolve("child.vhd"));
+    try (VhdChain chain = open(dir.resolve("child.vhd"), VhdOptions.defaults())) {
+      assertThat(chain.findings()).isEmpty();
+    }
+  }
+
+  @Test
+  void explicitParentMatchesTheChildThroughALink() throws IOException {
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    ImageBuilder base = base(elsewhere, "renamed.vhd");
+    ImageBuilder.differencing(SIZE, base.uniqueId(), "gone.vhd").writeTo(dir.resolve("child.vhd"));
+    Files.createSymbolicLink(dir.resolve("link.vhd"), dir.resolve("child.vhd"));
+    VhdOptions options = VhdOptions.defaults()
+        .withParent(Location.of(dir.resolve("link.vhd")), Location.of(elsewhere.resolve("renamed.vhd")));
+    try (VhdChain chain = open(dir.resolve("child.vhd"), options)) {
+      assertThat(chain.layers().get(1).location().fileName()).isEqualTo("renamed.vhd");
+    }
+  }
+
+  @Test
   void childWithNothingToFindItsParentByNamesThat() throws IOException {
     ImageBuilder.differencing(SIZE, UUID.randomUUID(), "").clearLocators().writeTo(dir.resolve("orphan.vhd"));
     assertThatThrownBy(() -> open(dir.resolve("orphan.vhd"), VhdOptions.defaults()))
