@@ -10,6 +10,14 @@ interface Command {
   /** The options this command accepts beyond the common ones. */
   Set<Option> options();
 
+  /**
+   * Whether the command opens existing images, so that the common options about opening them
+   * ({@code --parent}, {@code --no-verify-checksums}, ...) apply.
+   */
+  default boolean opensImages() {
+    return true;
+  }
+
   /** Runs the command; returns the exit status. */
   int run(Invocation invocation) throws IOException, UsageException;
 }

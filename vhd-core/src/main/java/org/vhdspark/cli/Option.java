@@ -6,6 +6,12 @@ import java.util.Optional;
 enum Option {
   DELTA("--delta", null, false, false),
   OUTPUT("--output", "-o", true, false),
+  SIZE("--size", null, true, false),
+  TYPE("--type", null, true, false),
+  BLOCK_SIZE("--block-size", null, true, false),
+  AZURE("--azure", null, false, false),
+  OFFSET("--offset", null, true, false),
+  INPUT("--input", "-i", true, false),
   PARENT("--parent", null, true, true),
   ALLOW_PARENT_DIR("--allow-parent-dir", null, true, true),
   NO_VERIFY_CHECKSUMS("--no-verify-checksums", null, false, true),
@@ -37,6 +43,11 @@ enum Option {
   /** Whether every command accepts it. */
   boolean isCommon() {
     return common;
+  }
+
+  /** A common option that says how existing images are opened: meaningless for a command that opens none. */
+  boolean isImageOption() {
+    return common && this != DEBUG && this != HELP;
   }
 
   static Optional<Option> named(String name) {

@@ -1,13 +1,16 @@
 package org.vhdspark.cli;
 
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;
@@ -18,9 +21,10 @@ import org.vhdspark.image.ParentNotFoundException;
 import org.vhdspark.io.Location;
 
 /**
- * The {@code vhd} command line: {@code info}, {@code map}, {@code cat} and {@code check} on local
- * images. Output goes to the given stream; errors to the error stream as one line each, with a stack
- * trace only under {@code --debug}. See docs/cli.md.
+ * The {@code vhd} command line: {@code info}, {@code map}, {@code cat} and {@code check} read local
+ * images; {@code create}, {@code snapshot}, {@code write}, {@code diff}, {@code commit} and
+ * {@code convert} make and change them. Output goes to the given stream; errors to the error stream
+ * as one line each, with a stack trace only under {@code --debug}. See docs/cli.md.
  */
 public final class VhdCli {
   /** Success; for check, no findings. */
@@ -32,20 +36,39 @@ public final class VhdCli {
   /** Standard output's reader went away, as for a process killed by SIGPIPE: nothing is printed. */
   public static final int EXIT_BROKEN_PIPE = 141;
 
-  static final String USAGE_HINT = "usage: vhd {info|map|cat|check} IMAGE [options]; 'vhd --help' for more";
+  static final String USAGE_HINT =
+      "usage: vhd {info|map|cat|check|create|snapshot|write|diff|commit|convert} ARGS [options]; 'vhd --help' for more";
   static final String USAGE = """
-      usage: vhd COMMAND IMAGE [options]
+      usage: vhd COMMAND ARGS [options]
 
-      commands:
+      reading:
         info IMAGE                      the image, its parent and its chain, as one JSON object
         map IMAGE [--delta]             which layer holds each run of sectors, as JSON lines
         cat IMAGE [--delta] [-o FILE]   the virtual disk as raw bytes, to stdout or FILE
         check IMAGE                     structural check of the image and its chain
+
+      writing (new images are written atomically and never replace a file; each prints one JSON line):
+        create IMAGE --size SIZE [--type dynamic|fixed] [--block-size SIZE] [--azure]
+                                        a new, empty image
+        snapshot PARENT CHILD           a new, empty differencing child of PARENT
+        write IMAGE --offset OFFSET [-i FILE]
+                                        bytes from stdin or FILE written into the disk at OFFSET
+        diff A B -o CHILD               a new child of A holding the sectors where B differs: it resolves to B
+        commit CHILD                    the child's sectors written into its parent
+        convert IMAGE -o OUT [--type dynamic|fixed]
+                                        the resolved chain as a new stand-alone image (default dynamic)
         help                            this text
 
       options:
         --delta                     only the sectors the image itself holds; no parent needed (map, cat)
-        -o, --output FILE           write to FILE instead of stdout (cat)
+        -o, --output FILE           cat: write to FILE instead of stdout; diff, convert: the new image
+        --size SIZE                 virtual size: bytes, or a number with K, M, G or T (binary: 10G = 10 GiB),
+                                    rounded up to whole sectors (create)
+        --type dynamic|fixed        the kind of image to make; default dynamic (create, convert)
+        --block-size SIZE           power of two, 512 to 2M; default 2M (create, dynamic only)
+        --azure                     round the size up to a whole MiB, as Azure requires (create, fixed only)
+        --offset OFFSET             byte of the disk to write at; suffixes as for --size (write)
+        -i, --input FILE            read the bytes from FILE instead of stdin (write)
         --parent CHILD=PARENT       use PARENT as the parent of CHILD (repeatable)
         --allow-parent-dir DIR      let the chain reach parents in DIR (repeatable)
         --no-verify-checksums       read images whose checksums are wrong (check: warnings, not errors)
@@ -59,29 +82,38 @@ public final class VhdCli {
       """;
 
   private static final Map<String, Command> COMMANDS = commands(new InfoCommand(), new MapCommand(), new CatCommand(),
-      new CheckCommand());
+      new CheckCommand(), new CreateCommand(), new SnapshotCommand(), new WriteCommand(), new DiffCommand(),
+      new CommitCommand(), new ConvertCommand());
 
   private VhdCli() {}
 
   public static void main(String[] args) {
     PrintStream err = System.err;
-    int status = run(args, new FileOutputStream(FileDescriptor.out), err);
+    int status = run(args, new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out), err);
     err.flush();
     System.exit(status);
   }
 
   /**
-   * Runs the command line {@code args}, writing its output to {@code out} and messages to
-   * {@code err}; returns the exit status. Never throws.
+   * Runs the command line {@code args}, reading input ({@code write}) from standard input, writing
+   * its output to {@code out} and messages to {@code err}; returns the exit status. Never throws.
    */
   public static int run(String[] args, OutputStream out, PrintStream err) {
+    return run(args, System.in, out, err);
+  }
+
+  /**
+   * Runs the command line {@code args}, reading input ({@code write}) from {@code in}, writing its
+   * output to {@code out} and messages to {@code err}; returns the exit status. Never throws.
+   */
+  public static int run(String[] args, InputStream in, OutputStream out, PrintStream err) {
     boolean debug = List.of(args).contains(Option.DEBUG.longName());
     try {
       CommandLine line = CommandLine.parse(args);
       if (line.has(Option.HELP) || "help".equals(line.command())) {
         return help(out);
       }
-      return command(line).run(new Invocation(line, out, err));
+      return command(line).run(new Invocation(line, in, out, err));
     } catch (UsageException e) {
       err.println("vhd: " + oneLine(e.getMessage()));
       err.println(USAGE_HINT);
@@ -115,7 +147,7 @@ public final class VhdCli {
       throw new UsageException("unknown command '" + line.command() + "'");
     }
     for (Option option : line.options().keySet()) {
-      if (!option.isCommon() && !command.options().contains(option)) {
+      if (!option.isCommon() && !command.options().contains(option) || option.isImageOption() && !command.opensImages()) {
         throw new UsageException("option " + option.longName() + " does not apply to " + command.name());
       }
     }
@@ -140,6 +172,8 @@ public final class VhdCli {
     }
     if (e instanceof NoSuchFileException missing) {
       message = missing.getFile() + ": no such file";
+    } else if (e instanceof FileAlreadyExistsException exists) {
+      message = exists.getFile() + ": already exists; vhd never overwrites a file with a new image";
     } else if (e instanceof AccessDeniedException denied) {
       message = denied.getFile() + ": permission denied";
     } else if (e instanceof FileSystemException fs && fs.getReason() != null) {

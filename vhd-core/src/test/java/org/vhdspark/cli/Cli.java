@@ -1,6 +1,7 @@
 package org.vhdspark.cli;
 
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,10 +30,16 @@ final class Cli {
     }
   }
 
+  /** Runs with an empty standard input. */
   static Result run(String... args) {
+    return runWithInput(InputStream.nullInputStream(), args);
+  }
+
+  /** Runs with {@code in} as standard input. */
+  static Result runWithInput(InputStream in, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = VhdCli.run(args, out, new PrintStream(err, true, StandardCharsets.UTF_8));
+    int exit = VhdCli.run(args, in, out, new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Result(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
   }
 }

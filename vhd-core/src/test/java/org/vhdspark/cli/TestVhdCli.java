@@ -25,7 +25,7 @@ class TestVhdCli {
   void helpPrintsUsage(String help) {
     Cli.Result result = Cli.run(help);
     assertThat(result.exit()).isZero();
-    assertThat(result.out()).startsWith("usage: vhd COMMAND IMAGE [options]").contains("--allow-parent-dir DIR");
+    assertThat(result.out()).startsWith("usage: vhd COMMAND ARGS [options]").contains("--allow-parent-dir DIR");
     assertThat(result.stderr()).isEmpty();
   }
 
