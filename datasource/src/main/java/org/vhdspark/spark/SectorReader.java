@@ -1,0 +1,286 @@
+package org.vhdspark.spark;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
+import org.apache.spark.sql.types.StructType;
+import org.vhdspark.format.VhdFormat;
+import org.vhdspark.image.BlockRuns;
+
+/**
+ * Rows of the sectors output: per block, the runs of the view decide which rows exist (rows holding
+ * an allocated sector, or every row with {@code includeUnallocated}); their bytes are read one
+ * positional read per run into a reused window of at most a block, and each row is written by a
+ * reused {@link UnsafeRowWriter}. Nothing is allocated per row; without the {@code bytes} column no
+ * data is read at all.
+ */
+final class SectorReader extends SliceReader {
+  /** Largest window of a block read at once: bounds memory for blocks larger than 2 MiB. */
+  static final int MAX_WINDOW_SECTORS = 8192;
+
+  private final int sectorsPerRow;
+  private final boolean includeUnallocated;
+  private final LongRanges blockFilter;
+  private final LongRanges sectorFilter;
+  private final int pathOrdinal;
+  private final int blockOrdinal;
+  private final int sectorOrdinal;
+  private final int bytesOrdinal;
+  private final int layerOrdinal;
+  private final int layerPathOrdinal;
+  private final UnsafeRowWriter writer;
+  private final BlockRuns runs = new BlockRuns();
+
+  private long[] ranges;
+  private int rangeIndex;
+  private long nextBlock;
+
+  private boolean inBlock;
+  private long block;
+  private long blockEnd;
+  /** Row starts to emit, as inclusive {@code lo, hi} pairs in steps of sectorsPerRow. */
+  private long[] emit = new long[32];
+  private int emitCount;
+  private int emitIndex;
+  private long row;
+  private int runCursor;
+
+  private byte[] buffer = new byte[0];
+  private ByteBuffer bufferView = ByteBuffer.wrap(buffer);
+  private int windowSectors;
+  private long windowStart;
+  private long loadedStart;
+  private long loadedEnd;
+
+  private InternalRow current;
+
+  SectorReader(ChainOpener opener, VhdInputPartition partition, StructType schema, VhdReadOptions options,
+      LongRanges blockFilter, LongRanges sectorFilter) {
+    super(opener, partition, schema);
+    this.sectorsPerRow = options.sectorsPerRow();
+    this.includeUnallocated = options.includeUnallocated();
+    this.blockFilter = blockFilter;
+    this.sectorFilter = sectorFilter;
+    this.pathOrdinal = ordinal(VhdSchemas.PATH);
+    this.blockOrdinal = ordinal(VhdSchemas.BLOCK);
+    this.sectorOrdinal = ordinal(VhdSchemas.SECTOR);
+    this.bytesOrdinal = ordinal(VhdSchemas.BYTES);
+    this.layerOrdinal = ordinal(VhdSchemas.LAYER);
+    this.layerPathOrdinal = ordinal(VhdSchemas.LAYER_PATH);
+    int rowBytes = bytesOrdinal < 0 ? 0 : sectorsPerRow << VhdFormat.SECTOR_SHIFT;
+    this.writer = new UnsafeRowWriter(schema.size(), rowBytes + 64);
+  }
+
+  @Override
+  protected void started() {
+    ranges = slice.blockRanges();
+    rangeIndex = -2;
+    nextBlock = 0;
+    inBlock = false;
+    int sectorsPerBlock = image.disk.sectorsPerBlock();
+    windowSectors = Math.max(sectorsPerRow, Math.min(sectorsPerBlock, MAX_WINDOW_SECTORS));
+    int windowBytes = windowSectors << VhdFormat.SECTOR_SHIFT;
+    if (bytesOrdinal >= 0 && buffer.length < windowBytes) {
+      buffer = new byte[windowBytes];
+      bufferView = ByteBuffer.wrap(buffer);
+    }
+  }
+
+  @Override
+  public boolean next() throws IOException {
+    while (true) {
+      if (inBlock && nextRow()) {
+        writeRow();
+        return true;
+      }
+      if (image != null && nextBlock()) {
+        continue;
+      }
+      if (!nextSlice()) {
+        return false;
+      }
+    }
+  }
+
+  @Override
+  public InternalRow get() {
+    return current;
+  }
+
+  /** Moves to the next block of the slice that has rows to emit. */
+  private boolean nextBlock() throws IOException {
+    inBlock = false;
+    int sectorsPerBlock = image.disk.sectorsPerBlock();
+    while (true) {
+      if (rangeIndex < 0 || nextBlock >= ranges[rangeIndex + 1]) {
+        rangeIndex += 2;
+        if (rangeIndex >= ranges.length) {
+          return false;
+        }
+        nextBlock = ranges[rangeIndex];
+      }
+      block = nextBlock++;
+      long first = block * sectorsPerBlock;
+      blockEnd = Math.min(first + sectorsPerBlock, image.disk.sectorCount());
+      if (!blockFilter.contains(block) || !sectorFilter.intersects(first, blockEnd - 1)) {
+        continue;
+      }
+      image.disk.runs((int) block, runs);
+      metrics.blocks++;
+      findRows();
+      if (emitCount > 0) {
+        emitIndex = 0;
+        row = first;
+        runCursor = 0;
+        loadedStart = loadedEnd = -1;
+        inBlock = true;
+        return true;
+      }
+    }
+  }
+
+  /** The row starts of this block to emit: rows holding any sector of an emitted run. */
+  private void findRows() {
+    emitCount = 0;
+    for (int i = 0; i < runs.count(); i++) {
+      if (runs.layer(i) == BlockRuns.ZEROS && !includeUnallocated) {
+        continue;
+      }
+      long lo = alignDown(runs.start(i));
+      long hi = alignDown(runs.start(i) + runs.length(i) - 1);
+      if (emitCount > 0 && lo <= emit[2 * emitCount - 1] + sectorsPerRow) {
+        emit[2 * emitCount - 1] = Math.max(hi, emit[2 * emitCount - 1]);
+        continue;
+      }
+      if (2 * emitCount + 2 > emit.length) {
+        emit = Arrays.copyOf(emit, emit.length * 2);
+      }
+      emit[2 * emitCount] = lo;
+      emit[2 * emitCount + 1] = hi;
+      emitCount++;
+    }
+  }
+
+  /** Sets {@link #row} to the next row start to emit in this block, if any. */
+  private boolean nextRow() {
+    while (emitIndex < emitCount) {
+      long hi = emit[2 * emitIndex + 1];
+      long candidate = Math.max(row, emit[2 * emitIndex]);
+      while (candidate <= hi) {
+        long allowed = sectorFilter.ceiling(candidate);
+        if (allowed < 0) {
+          emitIndex = emitCount;
+          return false;
+        }
+        long aligned = alignUp(allowed);
+        if (aligned == allowed) {
+          break;
+        }
+        candidate = aligned;
+      }
+      if (candidate <= hi) {
+        row = candidate;
+        return true;
+      }
+      emitIndex++;
+    }
+    return false;
+  }
+
+  private void writeRow() throws IOException {
+    long start = row;
+    int sectors = (int) Math.min(sectorsPerRow, blockEnd - start);
+    writer.reset();
+    writer.zeroOutNullBytes();
+    if (pathOrdinal >= 0) {
+      writer.write(pathOrdinal, image.path);
+    }
+    if (blockOrdinal >= 0) {
+      writer.write(blockOrdinal, block);
+    }
+    if (sectorOrdinal >= 0) {
+      writer.write(sectorOrdinal, start);
+    }
+    if (bytesOrdinal >= 0) {
+      load(start, sectors);
+      writer.write(bytesOrdinal, buffer, (int) (start - windowStart) << VhdFormat.SECTOR_SHIFT, sectors << VhdFormat.SECTOR_SHIFT);
+    }
+    if (layerOrdinal >= 0 || layerPathOrdinal >= 0) {
+      int layer = newestLayer(start, sectors);
+      if (layer == BlockRuns.ZEROS) {
+        if (layerOrdinal >= 0) {
+          writer.setNullAt(layerOrdinal);
+        }
+        if (layerPathOrdinal >= 0) {
+          writer.setNullAt(layerPathOrdinal);
+        }
+      } else {
+        if (layerOrdinal >= 0) {
+          writer.write(layerOrdinal, layer);
+        }
+        if (layerPathOrdinal >= 0) {
+          writer.write(layerPathOrdinal, image.layerPaths[layer]);
+        }
+      }
+    }
+    metrics.sectors += sectors;
+    current = writer.getRow();
+    row = start + sectorsPerRow;
+  }
+
+  /** Makes sure the bytes of sectors {@code [start, start + count)} are in the buffer. */
+  private void load(long start, int count) throws IOException {
+    if (start >= loadedStart && start + count <= loadedEnd) {
+      return;
+    }
+    long blockFirst = block * image.disk.sectorsPerBlock();
+    windowStart = blockFirst + (start - blockFirst) / windowSectors * windowSectors;
+    long windowEnd = Math.min(windowStart + windowSectors, blockEnd);
+    long lastRowEnd = Math.min(emit[2 * emitCount - 1] + sectorsPerRow, blockEnd);
+    loadedStart = start;
+    loadedEnd = Math.min(windowEnd, lastRowEnd);
+    for (int i = runs.find(loadedStart); i < runs.count() && runs.start(i) < loadedEnd; i++) {
+      long from = Math.max(runs.start(i), loadedStart);
+      long to = Math.min(runs.start(i) + runs.length(i), loadedEnd);
+      if (from >= to) {
+        continue;
+      }
+      int offset = (int) (from - windowStart) << VhdFormat.SECTOR_SHIFT;
+      int length = (int) (to - from) << VhdFormat.SECTOR_SHIFT;
+      int layer = runs.layer(i);
+      if (layer == BlockRuns.ZEROS) {
+        Arrays.fill(buffer, offset, offset + length, (byte) 0);
+      } else {
+        bufferView.clear();
+        bufferView.position(offset).limit(offset + length);
+        image.layers[layer].readHeld(from << VhdFormat.SECTOR_SHIFT, bufferView);
+        metrics.dataBytes += length;
+      }
+    }
+  }
+
+  /** The newest layer holding any of the row's sectors, or ZEROS. */
+  private int newestLayer(long start, int count) {
+    while (runCursor < runs.count() - 1 && runs.start(runCursor) + runs.length(runCursor) <= start) {
+      runCursor++;
+    }
+    int newest = BlockRuns.ZEROS;
+    for (int i = runCursor; i < runs.count() && runs.start(i) < start + count; i++) {
+      int layer = runs.layer(i);
+      if (layer != BlockRuns.ZEROS && (newest == BlockRuns.ZEROS || layer < newest)) {
+        newest = layer;
+      }
+    }
+    return newest;
+  }
+
+  private long alignDown(long sector) {
+    return sector & -(long) sectorsPerRow;
+  }
+
+  private long alignUp(long sector) {
+    return (sector + sectorsPerRow - 1) & -(long) sectorsPerRow;
+  }
+}

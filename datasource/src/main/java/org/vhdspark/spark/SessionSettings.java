@@ -1,0 +1,48 @@
+package org.vhdspark.spark;
+
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+
+/** What a read takes from the Spark session: option defaults and the Hadoop configuration. */
+final class SessionSettings {
+  static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
+  static final String OPEN_COST_IN_BYTES = "spark.sql.files.openCostInBytes";
+  static final String IGNORE_CORRUPT_FILES = "spark.sql.files.ignoreCorruptFiles";
+
+  private SessionSettings() {}
+
+  static VhdReadOptions.SessionDefaults defaults(SparkSession session) {
+    VhdReadOptions.SessionDefaults spark = VhdReadOptions.SessionDefaults.spark();
+    return new VhdReadOptions.SessionDefaults(
+        bytes(session, MAX_PARTITION_BYTES, spark.maxPartitionBytes()),
+        bytes(session, OPEN_COST_IN_BYTES, spark.openCostInBytes()),
+        Boolean.parseBoolean(session.conf().get(IGNORE_CORRUPT_FILES, Boolean.toString(spark.ignoreCorruptFiles())).trim()));
+  }
+
+  private static long bytes(SparkSession session, String key, long fallback) {
+    String value = session.conf().get(key, Long.toString(fallback));
+    try {
+      return OptionText.parseBytes(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("vhd: the session's " + key + " is not a size: '" + value + "'", e);
+    }
+  }
+
+  /**
+   * The session's Hadoop configuration, as Spark's file sources make it (the context's Hadoop
+   * configuration and the session's SQL settings), with this read's Hadoop options on top.
+   */
+  @SuppressWarnings("deprecation")
+  static Configuration hadoopConfiguration(SparkSession session, Map<String, String> readOptions) {
+    Configuration conf = new Configuration(session.sparkContext().hadoopConfiguration());
+    Map<String, String> sessionSettings = scala.collection.JavaConverters.mapAsJavaMap(session.conf().getAll());
+    sessionSettings.forEach((key, value) -> {
+      if (value != null) {
+        conf.set(key, value);
+      }
+    });
+    readOptions.forEach(conf::set);
+    return conf;
+  }
+}

@@ -1,0 +1,92 @@
+package org.vhdspark.spark;
+
+import org.apache.spark.sql.connector.catalog.MetadataColumn;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** The columns of each kind of row, and the hidden metadata columns of the sectors output. */
+final class VhdSchemas {
+  static final String PATH = "path";
+  static final String BLOCK = "block";
+  static final String SECTOR = "sector";
+  static final String BYTES = "bytes";
+  static final String LAYER = "_layer";
+  static final String LAYER_PATH = "_layer_path";
+
+  static final String SECTOR_COUNT = "sector_count";
+  static final String RUN_LAYER = "layer";
+  static final String RUN_LAYER_PATH = "layer_path";
+
+  static final StructType SECTORS = new StructType()
+      .add(PATH, DataTypes.StringType, false)
+      .add(BLOCK, DataTypes.LongType, false)
+      .add(SECTOR, DataTypes.LongType, false)
+      .add(BYTES, DataTypes.BinaryType, false);
+
+  static final StructType ALLOCATION = new StructType()
+      .add(PATH, DataTypes.StringType, false)
+      .add(BLOCK, DataTypes.LongType, false)
+      .add(SECTOR, DataTypes.LongType, false)
+      .add(SECTOR_COUNT, DataTypes.LongType, false)
+      .add(RUN_LAYER, DataTypes.IntegerType, true)
+      .add(RUN_LAYER_PATH, DataTypes.StringType, true);
+
+  static final StructType CATALOG = new StructType()
+      .add(PATH, DataTypes.StringType, false)
+      .add("type", DataTypes.StringType, false)
+      .add("virtual_size", DataTypes.LongType, false)
+      .add("block_size", DataTypes.IntegerType, true)
+      .add("blocks", DataTypes.IntegerType, true)
+      .add("allocated_blocks", DataTypes.IntegerType, true)
+      .add("file_size", DataTypes.LongType, false)
+      .add("creator_app", DataTypes.StringType, false)
+      .add("creator_version", DataTypes.StringType, false)
+      .add("creator_host", DataTypes.StringType, false)
+      .add("unique_id", DataTypes.StringType, false)
+      .add("timestamp", DataTypes.TimestampType, false)
+      .add("parent_unique_id", DataTypes.StringType, true)
+      .add("parent_name", DataTypes.StringType, true)
+      .add("parent_path", DataTypes.StringType, true)
+      .add("parent_error", DataTypes.StringType, true)
+      .add("chain_depth", DataTypes.IntegerType, false)
+      .add("chain", DataTypes.createArrayType(DataTypes.StringType, false), false)
+      .add("allocated_bytes", DataTypes.createArrayType(DataTypes.LongType, false), false)
+      .add("warnings", DataTypes.createArrayType(DataTypes.StringType, false), false);
+
+  private static final MetadataColumn[] SECTOR_METADATA = {
+      new Column(LAYER, DataTypes.IntegerType, "layer holding the row's sectors: 0 the image, 1 its parent, ...; null for zeros"),
+      new Column(LAYER_PATH, DataTypes.StringType, "path of the layer holding the row's sectors; null for zeros"),
+  };
+
+  private VhdSchemas() {}
+
+  static StructType of(VhdReadOptions.Output output) {
+    return switch (output) {
+      case SECTORS -> SECTORS;
+      case CATALOG -> CATALOG;
+      case ALLOCATION -> ALLOCATION;
+    };
+  }
+
+  static MetadataColumn[] metadataColumns(VhdReadOptions.Output output) {
+    return output == VhdReadOptions.Output.SECTORS ? SECTOR_METADATA.clone() : new MetadataColumn[0];
+  }
+
+  /** The data and metadata columns a scan of {@code output} may be asked for. */
+  static StructType withMetadata(VhdReadOptions.Output output) {
+    StructType schema = of(output);
+    for (MetadataColumn column : metadataColumns(output)) {
+      schema = schema.add(new StructField(column.name(), column.dataType(), true, org.apache.spark.sql.types.Metadata.empty()));
+    }
+    return schema;
+  }
+
+  private record Column(String name, DataType dataType, String comment) implements MetadataColumn {
+    @Override
+    public boolean isNullable() {
+      return true;
+    }
+  }
+}
