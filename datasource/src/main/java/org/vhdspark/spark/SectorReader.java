@@ -16,14 +16,12 @@ import org.vhdspark.image.BlockRuns;
  * reused {@link UnsafeRowWriter}. Nothing is allocated per row; without the {@code bytes} column no
  * data is read at all.
  */
-final class SectorReader extends SliceReader {
+final class SectorReader extends BlockRunsReader {
   /** Largest window of a block read at once: bounds memory for blocks larger than 2 MiB. */
   static final int MAX_WINDOW_SECTORS = 8192;
 
   private final int sectorsPerRow;
   private final boolean includeUnallocated;
-  private final LongRanges blockFilter;
-  private final LongRanges sectorFilter;
   private final int pathOrdinal;
   private final int blockOrdinal;
   private final int sectorOrdinal;
@@ -31,15 +29,7 @@ final class SectorReader extends SliceReader {
   private final int layerOrdinal;
   private final int layerPathOrdinal;
   private final UnsafeRowWriter writer;
-  private final BlockRuns runs = new BlockRuns();
 
-  private long[] ranges;
-  private int rangeIndex;
-  private long nextBlock;
-
-  private boolean inBlock;
-  private long block;
-  private long blockEnd;
   /** Row starts to emit, as inclusive {@code lo, hi} pairs in steps of sectorsPerRow. */
   private long[] emit = new long[32];
   private int emitCount;
@@ -54,15 +44,11 @@ final class SectorReader extends SliceReader {
   private long loadedStart;
   private long loadedEnd;
 
-  private InternalRow current;
-
   SectorReader(ChainOpener opener, VhdInputPartition partition, StructType schema, VhdReadOptions options,
       LongRanges blockFilter, LongRanges sectorFilter) {
-    super(opener, partition, schema);
+    super(opener, partition, schema, blockFilter, sectorFilter);
     this.sectorsPerRow = options.sectorsPerRow();
     this.includeUnallocated = options.includeUnallocated();
-    this.blockFilter = blockFilter;
-    this.sectorFilter = sectorFilter;
     this.pathOrdinal = ordinal(VhdSchemas.PATH);
     this.blockOrdinal = ordinal(VhdSchemas.BLOCK);
     this.sectorOrdinal = ordinal(VhdSchemas.SECTOR);
@@ -74,11 +60,7 @@ final class SectorReader extends SliceReader {
   }
 
   @Override
-  protected void started() {
-    ranges = slice.blockRanges();
-    rangeIndex = -2;
-    nextBlock = 0;
-    inBlock = false;
+  protected void sliceStarted() {
     int sectorsPerBlock = image.disk.sectorsPerBlock();
     windowSectors = Math.max(sectorsPerRow, Math.min(sectorsPerBlock, MAX_WINDOW_SECTORS));
     int windowBytes = windowSectors << VhdFormat.SECTOR_SHIFT;
@@ -89,56 +71,13 @@ final class SectorReader extends SliceReader {
   }
 
   @Override
-  public boolean next() throws IOException {
-    while (true) {
-      if (inBlock && nextRow()) {
-        writeRow();
-        return true;
-      }
-      if (image != null && nextBlock()) {
-        continue;
-      }
-      if (!nextSlice()) {
-        return false;
-      }
-    }
-  }
-
-  @Override
-  public InternalRow get() {
-    return current;
-  }
-
-  /** Moves to the next block of the slice that has rows to emit. */
-  private boolean nextBlock() throws IOException {
-    inBlock = false;
-    int sectorsPerBlock = image.disk.sectorsPerBlock();
-    while (true) {
-      if (rangeIndex < 0 || nextBlock >= ranges[rangeIndex + 1]) {
-        rangeIndex += 2;
-        if (rangeIndex >= ranges.length) {
-          return false;
-        }
-        nextBlock = ranges[rangeIndex];
-      }
-      block = nextBlock++;
-      long first = block * sectorsPerBlock;
-      blockEnd = Math.min(first + sectorsPerBlock, image.disk.sectorCount());
-      if (!blockFilter.contains(block) || !sectorFilter.intersects(first, blockEnd - 1)) {
-        continue;
-      }
-      image.disk.runs((int) block, runs);
-      metrics.blocks++;
-      findRows();
-      if (emitCount > 0) {
-        emitIndex = 0;
-        row = first;
-        runCursor = 0;
-        loadedStart = loadedEnd = -1;
-        inBlock = true;
-        return true;
-      }
-    }
+  protected boolean enterBlock() {
+    findRows();
+    emitIndex = 0;
+    row = blockFirst;
+    runCursor = 0;
+    loadedStart = loadedEnd = -1;
+    return emitCount > 0;
   }
 
   /** The row starts of this block to emit: rows holding any sector of an emitted run. */
@@ -164,7 +103,8 @@ final class SectorReader extends SliceReader {
   }
 
   /** Sets {@link #row} to the next row start to emit in this block, if any. */
-  private boolean nextRow() {
+  @Override
+  protected boolean nextRowInBlock() {
     while (emitIndex < emitCount) {
       long hi = emit[2 * emitIndex + 1];
       long candidate = Math.max(row, emit[2 * emitIndex]);
@@ -189,7 +129,8 @@ final class SectorReader extends SliceReader {
     return false;
   }
 
-  private void writeRow() throws IOException {
+  @Override
+  protected InternalRow writeRow() throws IOException {
     long start = row;
     int sectors = (int) Math.min(sectorsPerRow, blockEnd - start);
     writer.reset();
@@ -208,26 +149,11 @@ final class SectorReader extends SliceReader {
       writer.write(bytesOrdinal, buffer, (int) (start - windowStart) << VhdFormat.SECTOR_SHIFT, sectors << VhdFormat.SECTOR_SHIFT);
     }
     if (layerOrdinal >= 0 || layerPathOrdinal >= 0) {
-      int layer = newestLayer(start, sectors);
-      if (layer == BlockRuns.ZEROS) {
-        if (layerOrdinal >= 0) {
-          writer.setNullAt(layerOrdinal);
-        }
-        if (layerPathOrdinal >= 0) {
-          writer.setNullAt(layerPathOrdinal);
-        }
-      } else {
-        if (layerOrdinal >= 0) {
-          writer.write(layerOrdinal, layer);
-        }
-        if (layerPathOrdinal >= 0) {
-          writer.write(layerPathOrdinal, image.layerPaths[layer]);
-        }
-      }
+      writeLayer(writer, layerOrdinal, layerPathOrdinal, newestLayer(start, sectors));
     }
     metrics.sectors += sectors;
-    current = writer.getRow();
     row = start + sectorsPerRow;
+    return writer.getRow();
   }
 
   /** Makes sure the bytes of sectors {@code [start, start + count)} are in the buffer. */
@@ -235,7 +161,6 @@ final class SectorReader extends SliceReader {
     if (start >= loadedStart && start + count <= loadedEnd) {
       return;
     }
-    long blockFirst = block * image.disk.sectorsPerBlock();
     windowStart = blockFirst + (start - blockFirst) / windowSectors * windowSectors;
     long windowEnd = Math.min(windowStart + windowSectors, blockEnd);
     long lastRowEnd = Math.min(emit[2 * emitCount - 1] + sectorsPerRow, blockEnd);
