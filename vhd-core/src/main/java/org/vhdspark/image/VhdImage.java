@@ -47,6 +47,7 @@ public final class VhdImage implements Closeable {
 
   private int cachedBitmapBlock = -1;
   private final byte[] cachedBitmap;
+  private final ByteBuffer cachedBitmapBuffer;
 
   /** A parent locator's decoded path. */
   public record LocatorPath(ParentLocator locator, String path) {}
@@ -65,6 +66,7 @@ public final class VhdImage implements Closeable {
     this.blockSize = header == null ? FIXED_BLOCK_SIZE : header.blockSize();
     this.bitmapBytes = VhdFormat.bitmapBytes(blockSize);
     this.cachedBitmap = header == null ? null : new byte[bitmapBytes];
+    this.cachedBitmapBuffer = header == null ? null : ByteBuffer.wrap(cachedBitmap);
   }
 
   /**
@@ -224,7 +226,7 @@ public final class VhdImage implements Closeable {
   byte[] bitmap(int block) throws IOException {
     if (cachedBitmapBlock != block) {
       cachedBitmapBlock = -1;
-      source.readFully(bat.bitmapOffset(block), ByteBuffer.wrap(cachedBitmap));
+      source.readFully(bat.bitmapOffset(block), cachedBitmapBuffer.clear());
       cachedBitmapBlock = block;
     }
     return cachedBitmap;
