@@ -56,9 +56,9 @@ public final class ImageChecker {
     List<Finding> findings = new ArrayList<>();
     VhdChain chain;
     try {
-      chain = VhdChain.open(store, location, reading);
-    } catch (VhdException | EOFException chainError) {
-      checkAlone(location, reading, chainError, findings);
+      chain = VhdChain.openAvailable(store, location, reading);
+    } catch (VhdException | EOFException imageError) {
+      findings.add(Finding.error(location.toString(), "cannot be opened: " + detail(imageError, location)));
       return findings;
     }
     try (chain) {
@@ -70,24 +70,11 @@ public final class ImageChecker {
         ofLayers.addAll(layers.get(i).image().findings());
       }
       chain.findings().stream().filter(f -> !ofLayers.contains(f)).forEach(findings::add);
+      // Where the chain stopped early: the last image found is the one whose parent is missing.
+      Location last = layers.get(layers.size() - 1).location();
+      chain.failure().ifPresent(failure -> findings.add(Finding.error(last.toString(), detail(failure, last))));
     }
     return findings;
-  }
-
-  /** The chain did not open: check the image by itself, then say why its chain failed. */
-  private void checkAlone(Location location, VhdOptions reading, IOException chainError, List<Finding> findings)
-      throws IOException {
-    VhdChain alone;
-    try {
-      alone = VhdChain.openImageOnly(store, location, reading);
-    } catch (VhdException | EOFException imageError) {
-      findings.add(Finding.error(location.toString(), "cannot be opened: " + detail(imageError, location)));
-      return;
-    }
-    try (alone) {
-      findings.addAll(checkImage(alone.layers().get(0), null));
-      findings.add(Finding.error(location.toString(), detail(chainError, location)));
-    }
   }
 
   private List<Finding> checkImage(VhdChain.Layer layer, Location parent) throws IOException {

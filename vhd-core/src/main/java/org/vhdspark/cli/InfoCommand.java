@@ -29,30 +29,18 @@ final class InfoCommand implements Command {
   public int run(Invocation invocation) throws IOException, UsageException {
     Location location = invocation.image();
     VhdOptions options = invocation.options();
-    try (VhdChain alone = VhdChain.openImageOnly(invocation.store(), location, options)) {
-      VhdChain chain = alone;
-      String parentError = null;
-      if (alone.image().isDifferencing()) {
-        try {
-          chain = VhdChain.open(invocation.store(), location, options);
-        } catch (IOException e) {
-          parentError = VhdCli.withoutImage(String.valueOf(e.getMessage()), location);
-        }
+    try (VhdChain chain = VhdChain.openAvailable(invocation.store(), location, options)) {
+      String parentError = chain.failure()
+          .map(failure -> VhdCli.withoutImage(String.valueOf(failure.getMessage()), location))
+          .orElse(null);
+      invocation.warn(chain.findings());
+      if (parentError != null) {
+        invocation.warn(location + ": " + parentError);
       }
-      try {
-        invocation.warn(chain.findings());
-        if (parentError != null) {
-          invocation.warn(location + ": " + parentError);
-        }
-        Writer out = invocation.text();
-        out.write(toJson(location, chain, parentError));
-        out.write('\n');
-        out.flush();
-      } finally {
-        if (chain != alone) {
-          chain.close();
-        }
-      }
+      Writer out = invocation.text();
+      out.write(toJson(location, chain, parentError));
+      out.write('\n');
+      out.flush();
     }
     return VhdCli.EXIT_OK;
   }

@@ -47,19 +47,32 @@ final class ParentResolver {
     }
   }
 
-  VhdChain openChain(Layer top) throws IOException {
+  /**
+   * Opens the ancestors of {@code top}. A parent that cannot be found, a cycle or an over-deep chain
+   * is thrown, unless {@code keepWhatWasFound}: then the chain ends at the last image found and
+   * carries the failure.
+   */
+  VhdChain openChain(Layer top, boolean keepWhatWasFound) throws IOException {
     List<Layer> layers = new ArrayList<>();
     layers.add(top);
     try {
       Layer current = top;
       while (current.image().isDifferencing()) {
-        if (layers.size() >= options.maxDepth()) {
-          throw new ChainException(top.location() + ": chain deeper than " + options.maxDepth() + " images at " + current.location());
+        try {
+          if (layers.size() >= options.maxDepth()) {
+            throw new ChainException(top.location() + ": chain deeper than " + options.maxDepth() + " images at "
+                + current.location());
+          }
+          current = findParent(current, layers);
+        } catch (ParentNotFoundException | ChainException e) {
+          if (!keepWhatWasFound) {
+            throw e;
+          }
+          return new VhdChain(layers, findings, e);
         }
-        current = findParent(current, layers);
         layers.add(current);
       }
-      return new VhdChain(layers, findings);
+      return new VhdChain(layers, findings, null);
     } catch (IOException | RuntimeException e) {
       try {
         VhdChain.closeAll(layers.stream().map(Layer::image).toList());

@@ -16,12 +16,14 @@ import org.vhdspark.io.Location;
 public final class VhdChain implements Closeable {
   private final List<Layer> layers;
   private final List<Finding> findings;
+  private final VhdException failure;
 
   /** One image of the chain, with where it was found. */
   public record Layer(Location location, VhdImage image) {}
 
-  VhdChain(List<Layer> layers, List<Finding> chainFindings) {
+  VhdChain(List<Layer> layers, List<Finding> chainFindings, VhdException failure) {
     this.layers = List.copyOf(layers);
+    this.failure = failure;
     List<Finding> all = new ArrayList<>();
     layers.forEach(layer -> all.addAll(layer.image().findings()));
     all.addAll(chainFindings);
@@ -31,12 +33,22 @@ public final class VhdChain implements Closeable {
   /** Opens the image at {@code location} and every ancestor, as {@code options} allow. */
   public static VhdChain open(ImageStore store, Location location, VhdOptions options) throws IOException {
     VhdImage top = VhdImage.open(store.open(location), options);
-    return new ParentResolver(store, options, location).openChain(new Layer(location, top));
+    return new ParentResolver(store, options, location).openChain(new Layer(location, top), false);
+  }
+
+  /**
+   * Opens the image and as many ancestors as can be found: where a parent is missing, or the chain
+   * loops or runs too deep, it ends early and {@link #failure()} says why. For inventories and checks,
+   * which report what is there; reading the resolved disk needs a complete chain.
+   */
+  public static VhdChain openAvailable(ImageStore store, Location location, VhdOptions options) throws IOException {
+    VhdImage top = VhdImage.open(store.open(location), options);
+    return new ParentResolver(store, options, location).openChain(new Layer(location, top), true);
   }
 
   /** The image alone, without looking for its parent: enough for its own (delta) sectors. */
   public static VhdChain openImageOnly(ImageStore store, Location location, VhdOptions options) throws IOException {
-    return new VhdChain(List.of(new Layer(location, VhdImage.open(store.open(location), options))), List.of());
+    return new VhdChain(List.of(new Layer(location, VhdImage.open(store.open(location), options))), List.of(), null);
   }
 
   public List<Layer> layers() {
@@ -54,6 +66,11 @@ public final class VhdChain implements Closeable {
 
   public int depth() {
     return layers.size();
+  }
+
+  /** Why {@link #openAvailable} stopped before a base image, if it did. */
+  public java.util.Optional<VhdException> failure() {
+    return java.util.Optional.ofNullable(failure);
   }
 
   /** Whether the chain ends in a base image, i.e. every differencing layer has its parent. */

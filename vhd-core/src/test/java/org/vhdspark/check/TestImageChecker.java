@@ -216,6 +216,21 @@ class TestImageChecker {
   }
 
   @Test
+  void missingGrandparentStillChecksTheLayersFound() throws IOException {
+    ImageBuilder middle = ImageBuilder.differencing(SIZE, UUID.randomUUID(), "base.vhd");
+    write("middle.vhd", middle);
+    // A broken rule in the middle layer: it is checked although its own parent is missing.
+    Path top = write("top.vhd", ImageBuilder.differencing(SIZE, middle.uniqueId(), "middle.vhd"));
+    java.nio.file.Files.write(dir.resolve("middle.vhd"), Patch.footers(f -> f.put(84, (byte) 7)).apply(
+        java.nio.file.Files.readAllBytes(dir.resolve("middle.vhd"))));
+    List<Finding> findings = check(top);
+    assertThat(findings).anyMatch(f -> f.source().equals(dir.resolve("middle.vhd").toString())
+        && f.severity() == Severity.ERROR && f.message().contains("not found; tried: " + dir.resolve("base.vhd")));
+    assertThat(findings).anyMatch(f -> f.source().equals(dir.resolve("middle.vhd").toString())
+        && f.message().contains("saved state"));
+  }
+
+  @Test
   void parentUniqueIdMismatchIsAnErrorUnlessVerificationIsOff() throws IOException {
     write("base.vhd", ImageBuilder.dynamic(SIZE));
     Path child = write("child.vhd", ImageBuilder.differencing(SIZE, UUID.randomUUID(), "base.vhd"));

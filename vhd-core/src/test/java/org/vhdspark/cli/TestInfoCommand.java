@@ -86,6 +86,19 @@ class TestInfoCommand {
   }
 
   @Test
+  void missingGrandparentShowsTheChainFoundAndWhyItStops() throws IOException {
+    ImageBuilder middle = ImageBuilder.differencing(4 << 20, UUID.randomUUID(), "gone.vhd");
+    middle.writeTo(dir.resolve("middle.vhd"));
+    Path top = ImageBuilder.differencing(4 << 20, middle.uniqueId(), "middle.vhd").writeTo(dir.resolve("top.vhd"));
+    Cli.Result result = Cli.run("info", top.toString());
+    assertThat(result.exit()).isZero();
+    Map<String, Object> info = TestingJson.object(result.json());
+    assertThat(TestingJson.array(info.get("chain"))).hasSize(2);
+    assertThat(TestingJson.object(info.get("parent"))).containsEntry("resolvedPath", dir.resolve("middle.vhd").toString());
+    assertThat((String) info.get("parentError")).startsWith(dir.resolve("middle.vhd") + ": parent ").contains("not found");
+  }
+
+  @Test
   void parentOverrideReplacesTheLocators() throws IOException {
     ImageBuilder base = ImageBuilder.dynamic(4 << 20);
     Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));

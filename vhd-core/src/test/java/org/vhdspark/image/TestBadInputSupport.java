@@ -79,7 +79,7 @@ final class TestBadInputSupport {
 
   /** Every byte of the image's own (delta) view of the disk. */
   static byte[] readAll(VhdImage image) throws IOException {
-    VhdChain chain = new VhdChain(List.of(new VhdChain.Layer(org.vhdspark.io.Location.parse(NAME), image)), List.of());
+    VhdChain chain = new VhdChain(List.of(new VhdChain.Layer(org.vhdspark.io.Location.parse(NAME), image)), List.of(), null);
     VirtualDisk disk = VirtualDisk.delta(chain);
     ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(disk.size()));
     disk.read(0, buf);

@@ -207,6 +207,30 @@ class TestParentResolution {
   }
 
   @Test
+  void openAvailableKeepsTheLayersFoundAndSaysWhyItStopped() throws IOException {
+    ImageBuilder base = base("base.vhd");
+    ImageBuilder middle = ImageBuilder.differencing(SIZE, base.uniqueId(), "base.vhd");
+    middle.writeTo(dir.resolve("middle.vhd"));
+    ImageBuilder.differencing(SIZE, middle.uniqueId(), "middle.vhd").writeTo(dir.resolve("top.vhd"));
+    Files.delete(dir.resolve("base.vhd"));
+
+    assertThatThrownBy(() -> open(dir.resolve("top.vhd"), VhdOptions.defaults())).isInstanceOf(ParentNotFoundException.class);
+    try (VhdChain chain = VhdChain.openAvailable(LocalImageStore.INSTANCE, Location.of(dir.resolve("top.vhd")),
+        VhdOptions.defaults())) {
+      assertThat(chain.layers()).extracting(layer -> layer.location().fileName()).containsExactly("top.vhd", "middle.vhd");
+      assertThat(chain.isComplete()).isFalse();
+      assertThat(chain.failure()).get().isInstanceOf(ParentNotFoundException.class)
+          .extracting(Throwable::getMessage).asString().startsWith(dir.resolve("middle.vhd") + ": parent ");
+      assertThatThrownBy(() -> VirtualDisk.resolved(chain)).hasMessageContaining("needs every parent");
+    }
+    try (VhdChain whole = VhdChain.openAvailable(LocalImageStore.INSTANCE, Location.of(dir.resolve("middle.vhd")),
+        VhdOptions.defaults().withParent(Location.of(dir.resolve("middle.vhd")), Location.of(dir.resolve("top.vhd")))
+            .withoutParentUuidVerification())) {
+      assertThat(whole.failure()).get().isInstanceOf(VhdChain.ChainException.class);
+    }
+  }
+
+  @Test
   void childWithNothingToFindItsParentByNamesThat() throws IOException {
     ImageBuilder.differencing(SIZE, UUID.randomUUID(), "").clearLocators().writeTo(dir.resolve("orphan.vhd"));
     assertThatThrownBy(() -> open(dir.resolve("orphan.vhd"), VhdOptions.defaults()))
