@@ -3,7 +3,11 @@ package org.vhdspark.write;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.vhdspark.VhdException;
 import org.vhdspark.format.Batmap;
 import org.vhdspark.format.DiskType;
@@ -24,10 +28,12 @@ import org.vhdspark.io.ReadWriteFile;
  * the written sectors' bitmap bits are set, and a new block is zero except where written. Writes are
  * ordered so that a crash at any point leaves every sector with its old or its new contents:
  * <ul>
- *   <li>a new block (bitmap and data) goes where the end footer was, the footer moves past it, both
- *       are made durable, and only then does the BAT entry point at the block (until then the footer
- *       copy at offset 0 keeps the image readable);
- *   <li>in an allocated block, data is made durable before the bitmap bits that expose it;
+ *   <li>data, and new blocks (bitmap and data, where the end footer was, the footer moving past
+ *       them), are written first; the footer copy at offset 0 keeps the image readable meanwhile;
+ *   <li>the metadata that exposes them, bitmap bits and BAT entries, is written only after a sync
+ *       has made the data durable. These updates are grouped: one sync serves every write since the
+ *       last one, at {@link #flush()}, {@link #close()}, or when {@value #MAX_PENDING_BLOCKS} blocks
+ *       wait;
  *   <li>a blktap batmap marks a block full only after its bitmap and BAT entry are durable.
  * </ul>
  * Zeros written over an unallocated block are skipped when no ancestor holds those sectors.
@@ -45,8 +51,15 @@ public final class VhdWriter implements Closeable {
   private final long tableOffset;
   private final int[] bat;
   private final BatmapState batmap;
+  /** Blocks at most waiting for their metadata: bounds memory (a bitmap each) and lost work on a crash. */
+  static final int MAX_PENDING_BLOCKS = 1024;
+
   private final byte[] bitmap;
   private int bitmapBlock = -1;
+  /** Bitmaps changed since the last sync, by block, to be written after the next one. */
+  private final Map<Integer, byte[]> pendingBitmaps = new LinkedHashMap<>();
+  /** New blocks whose BAT entries wait for the next sync. */
+  private final List<Integer> pendingBatEntries = new ArrayList<>();
   private long footerOffset;
   private ByteBuffer newBlock;
 
@@ -122,15 +135,38 @@ public final class VhdWriter implements Closeable {
     }
   }
 
-  /** Makes every write so far durable. */
+  /** Makes every write so far durable and visible: data first, then the metadata that points at it. */
   public void flush() throws IOException {
     file.sync();
+    if (pendingBitmaps.isEmpty() && pendingBatEntries.isEmpty()) {
+      return;
+    }
+    for (int block : pendingBatEntries) {
+      file.write(tableOffset + block * 4L, ByteBuffer.allocate(4).putInt(0, bat[block]));
+    }
+    List<Integer> full = new ArrayList<>();
+    for (Map.Entry<Integer, byte[]> pending : pendingBitmaps.entrySet()) {
+      file.write(bat(pending.getKey()), ByteBuffer.wrap(pending.getValue()));
+      if (batmap != null && !batmap.isFull(pending.getKey()) && isFull(pending.getValue(), pending.getKey())) {
+        full.add(pending.getKey());
+      }
+    }
+    pendingBatEntries.clear();
+    pendingBitmaps.clear();
+    bitmapBlock = -1;
+    file.sync();
+    for (int block : full) {
+      batmap.markFull(block, file);
+    }
+    if (!full.isEmpty()) {
+      file.sync();
+    }
   }
 
   @Override
   public void close() throws IOException {
     try (file; VhdChain ignored = chain) {
-      file.sync();
+      flush();
     }
   }
 
@@ -187,22 +223,19 @@ public final class VhdWriter implements Closeable {
       return;
     }
     file.write(dataOffset(block) + ((long) firstSector << VhdFormat.SECTOR_SHIFT), data);
-    byte[] bits = bitmap(block);
-    if (setBits(bits, firstSector, sectors)) {
-      file.sync();
-      file.write(bat(block), ByteBuffer.wrap(bits));
-      markFullInBatmap(block, bits);
+    if (!allSet(bitmap(block), firstSector, sectors)) {
+      setBits(pendingBitmap(block), firstSector, sectors);
+      flushIfMany();
     }
   }
 
+  /** A new block where the end footer is; its BAT entry waits for the next sync. */
   private void allocate(int block, int firstSector, ByteBuffer data) throws IOException {
     if (newBlock == null) {
       newBlock = ByteBuffer.allocate(bitmapBytes + blockSize);
     }
     Arrays.fill(newBlock.array(), (byte) 0);
-    bitmapBlock = -1;
-    byte[] bits = bitmap;
-    Arrays.fill(bits, (byte) 0);
+    byte[] bits = new byte[bitmapBytes];
     setBits(bits, firstSector, data.remaining() >>> VhdFormat.SECTOR_SHIFT);
     newBlock.put(0, bits);
     newBlock.put(bitmapBytes + (firstSector << VhdFormat.SECTOR_SHIFT), data, data.position(), data.remaining());
@@ -215,21 +248,27 @@ public final class VhdWriter implements Closeable {
     ByteBuffer footerBytes = ByteBuffer.allocate(VhdFormat.FOOTER_SIZE);
     footer.writeTo(footerBytes);
     file.write(newFooterOffset, footerBytes);
-    file.sync();
     footerOffset = newFooterOffset;
-    ByteBuffer entry = ByteBuffer.allocate(4).putInt(0, (int) (blockOffset >>> VhdFormat.SECTOR_SHIFT));
-    file.write(tableOffset + block * 4L, entry);
     bat[block] = (int) (blockOffset >>> VhdFormat.SECTOR_SHIFT);
-    bitmapBlock = block;
-    markFullInBatmap(block, bits);
+    pendingBatEntries.add(block);
+    pendingBitmaps.put(block, bits);
+    flushIfMany();
   }
 
-  private void markFullInBatmap(int block, byte[] bits) throws IOException {
-    if (batmap == null || batmap.isFull(block) || !isFull(bits, block)) {
-      return;
+  private void flushIfMany() throws IOException {
+    if (pendingBitmaps.size() >= MAX_PENDING_BLOCKS) {
+      flush();
     }
-    file.sync();
-    batmap.markFull(block, file);
+  }
+
+  /** The block's bitmap as it will be after the next sync, for changing. */
+  private byte[] pendingBitmap(int block) throws IOException {
+    byte[] pending = pendingBitmaps.get(block);
+    if (pending == null) {
+      pending = bitmap(block).clone();
+      pendingBitmaps.put(block, pending);
+    }
+    return pending;
   }
 
   private boolean isFull(byte[] bits, int block) {
@@ -254,7 +293,12 @@ public final class VhdWriter implements Closeable {
     return bat(block) + bitmapBytes;
   }
 
+  /** The block's bitmap as writes so far left it: pending changes included. */
   private byte[] bitmap(int block) throws IOException {
+    byte[] pending = pendingBitmaps.get(block);
+    if (pending != null) {
+      return pending;
+    }
     if (bitmapBlock != block) {
       bitmapBlock = -1;
       file.readFully(bat(block), ByteBuffer.wrap(bitmap));
@@ -267,18 +311,21 @@ public final class VhdWriter implements Closeable {
     return (bits[sector >>> 3] & (0x80 >>> (sector & 7))) != 0;
   }
 
-  /** Sets bits {@code [first, first + count)}; returns whether any was clear. */
-  private static boolean setBits(byte[] bits, int first, int count) {
-    boolean changed = false;
+  private static boolean allSet(byte[] bits, int first, int count) {
     for (int s = first; s < first + count; s++) {
-      int mask = 0x80 >>> (s & 7);
-      if ((bits[s >>> 3] & mask) == 0) {
-        bits[s >>> 3] |= (byte) mask;
-        changed = true;
+      if (!isSet(bits, s)) {
+        return false;
       }
     }
-    return changed;
+    return true;
   }
+
+  private static void setBits(byte[] bits, int first, int count) {
+    for (int s = first; s < first + count; s++) {
+      bits[s >>> 3] |= (byte) (0x80 >>> (s & 7));
+    }
+  }
+
 
   private static boolean isZero(ByteBuffer data) {
     return data.mismatch(ByteBuffer.wrap(new byte[data.remaining()])) < 0;

@@ -28,8 +28,9 @@ import org.vhdspark.testing.ImageBuilder;
 
 /**
  * Crashes at every write and sync of a sequence of allocating, partial-sector and bitmap-changing
- * writes, with torn writes: the image must always open, and every sector must read a value it had
- * at some point of the sequence (before it, or after one of its writes).
+ * writes, with torn writes, and with random subsets of the writes no sync made durable lost (as a disk
+ * that reorders writes may lose them): the image must always open, and every sector must read a value
+ * it had at some point of the sequence (before it, or after one of its writes).
  */
 class TestWriterCrash {
   private static final long SIZE = 6L << 20;
@@ -45,17 +46,21 @@ class TestWriterCrash {
     List<long[]> writes = writes();
     int total = countOperations(pristine, writes);
     assertThat(total).as("operations in the sequence").isGreaterThan(writes.size());
+    List<Set<Long>> permitted = permittedSectorHashes(pristine, writes);
+    Path image = pristine.resolveSibling("crash.vhd");
     for (int torn = 0; torn <= 1; torn++) {
       for (int allowed = 0; allowed < total; allowed++) {
-        Path image = pristine.resolveSibling("crash.vhd");
-        Files.copy(pristine, image, StandardCopyOption.REPLACE_EXISTING);
-        List<Set<Long>> permitted = permittedSectorHashes(pristine, writes);
-        int allowedOps = allowed;
-        int tornSectors = torn * 3;
-        assertThatThrownBy(() -> replay(image, writes, allowedOps, tornSectors))
-            .as(kind + ": crash after " + allowed + " of " + total + " operations")
-            .isInstanceOf(FailingFile.CrashException.class);
-        checkReadable(image, permitted, kind + " crash after " + allowed + " of " + total + " (torn " + tornSectors + ")");
+        for (long lossSeed = -1; lossSeed < 2; lossSeed++) {
+          Files.copy(pristine, image, StandardCopyOption.REPLACE_EXISTING);
+          int allowedOps = allowed;
+          int tornSectors = torn * 3;
+          long seed = lossSeed;
+          assertThatThrownBy(() -> replay(image, writes, allowedOps, tornSectors, seed))
+              .as(kind + ": crash after " + allowed + " of " + total + " operations")
+              .isInstanceOf(FailingFile.CrashException.class);
+          checkReadable(image, permitted, kind + " crash after " + allowed + " of " + total + " (torn " + tornSectors
+              + ", unsynced writes lost with seed " + lossSeed + ")");
+        }
       }
     }
   }
@@ -111,9 +116,10 @@ class TestWriterCrash {
     return data;
   }
 
-  private static void replay(Path image, List<long[]> writes, int allowed, int tornSectors) throws IOException {
+  private static void replay(Path image, List<long[]> writes, int allowed, int tornSectors, long lossSeed)
+      throws IOException {
     Location location = Location.of(image);
-    FailingFile file = new FailingFile(LocalFile.openForUpdate(image), allowed, tornSectors);
+    FailingFile file = new FailingFile(LocalFile.openForUpdate(image), allowed, tornSectors, lossSeed);
     try (VhdWriter writer = VhdWriter.open(LocalImageStore.INSTANCE, location, VhdOptions.defaults(), file)) {
       for (int i = 0; i < writes.size(); i++) {
         writer.write(writes.get(i)[0], ByteBuffer.wrap(dataFor(i, (int) writes.get(i)[1])));
