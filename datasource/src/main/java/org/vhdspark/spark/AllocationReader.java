@@ -1,7 +1,6 @@
 package org.vhdspark.spark;
 
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
 import org.apache.spark.sql.types.StructType;
 import org.vhdspark.image.BlockRuns;
 
@@ -11,26 +10,14 @@ import org.vhdspark.image.BlockRuns;
  */
 final class AllocationReader extends BlockRunsReader {
   private final boolean includeUnallocated;
-  private final int pathOrdinal;
-  private final int blockOrdinal;
-  private final int sectorOrdinal;
   private final int countOrdinal;
-  private final int layerOrdinal;
-  private final int layerPathOrdinal;
-  private final UnsafeRowWriter writer;
   private int run;
 
   AllocationReader(ChainOpener opener, VhdInputPartition partition, StructType schema, VhdReadOptions options,
       LongRanges blockFilter, LongRanges sectorFilter) {
-    super(opener, partition, schema, blockFilter, sectorFilter);
+    super(opener, partition, schema, blockFilter, sectorFilter, VhdSchemas.RUN_LAYER, VhdSchemas.RUN_LAYER_PATH, 256);
     this.includeUnallocated = options.includeUnallocated();
-    this.pathOrdinal = ordinal(VhdSchemas.PATH);
-    this.blockOrdinal = ordinal(VhdSchemas.BLOCK);
-    this.sectorOrdinal = ordinal(VhdSchemas.SECTOR);
     this.countOrdinal = ordinal(VhdSchemas.SECTOR_COUNT);
-    this.layerOrdinal = ordinal(VhdSchemas.RUN_LAYER);
-    this.layerPathOrdinal = ordinal(VhdSchemas.RUN_LAYER_PATH);
-    this.writer = new UnsafeRowWriter(schema.size(), 256);
   }
 
   @Override
@@ -51,21 +38,11 @@ final class AllocationReader extends BlockRunsReader {
 
   @Override
   protected InternalRow writeRow() {
-    writer.reset();
-    writer.zeroOutNullBytes();
-    if (pathOrdinal >= 0) {
-      writer.write(pathOrdinal, image.path);
-    }
-    if (blockOrdinal >= 0) {
-      writer.write(blockOrdinal, block);
-    }
-    if (sectorOrdinal >= 0) {
-      writer.write(sectorOrdinal, runs.start(run));
-    }
+    beginRow(runs.start(run));
     if (countOrdinal >= 0) {
       writer.write(countOrdinal, (long) runs.length(run));
     }
-    writeLayer(writer, layerOrdinal, layerPathOrdinal, runs.layer(run));
+    writeLayer(runs.layer(run));
     metrics.sectors += runs.length(run);
     return writer.getRow();
   }

@@ -14,6 +14,12 @@ abstract class BlockRunsReader extends SliceReader {
   protected final LongRanges blockFilter;
   protected final LongRanges sectorFilter;
   protected final BlockRuns runs = new BlockRuns();
+  protected final UnsafeRowWriter writer;
+  private final int pathOrdinal;
+  private final int blockOrdinal;
+  private final int sectorOrdinal;
+  private final int layerOrdinal;
+  private final int layerPathOrdinal;
   /** The current block, its first sector and the sector past its end. */
   protected long block;
   protected long blockFirst;
@@ -25,11 +31,21 @@ abstract class BlockRunsReader extends SliceReader {
   private boolean inBlock;
   private InternalRow current;
 
+  /**
+   * {@code layerColumn} and {@code layerPathColumn} name the output's layer columns; the row writer
+   * starts with room for {@code rowBytes}.
+   */
   BlockRunsReader(ChainOpener opener, VhdInputPartition partition, StructType schema, LongRanges blockFilter,
-      LongRanges sectorFilter) {
+      LongRanges sectorFilter, String layerColumn, String layerPathColumn, int rowBytes) {
     super(opener, partition, schema);
     this.blockFilter = blockFilter;
     this.sectorFilter = sectorFilter;
+    this.pathOrdinal = ordinal(VhdSchemas.PATH);
+    this.blockOrdinal = ordinal(VhdSchemas.BLOCK);
+    this.sectorOrdinal = ordinal(VhdSchemas.SECTOR);
+    this.layerOrdinal = ordinal(layerColumn);
+    this.layerPathOrdinal = ordinal(layerPathColumn);
+    this.writer = new UnsafeRowWriter(schema.size(), rowBytes);
   }
 
   /** Prepares for the block whose runs were just computed; false when it has no rows. */
@@ -100,8 +116,28 @@ abstract class BlockRunsReader extends SliceReader {
     }
   }
 
-  /** Writes the {@code _layer} / {@code _layer_path} columns of a row held by {@code layer} (null for zeros). */
-  protected final void writeLayer(UnsafeRowWriter writer, int layerOrdinal, int layerPathOrdinal, int layer) {
+  /** Starts a row of the current block whose first sector is {@code sector}: path, block and sector. */
+  protected final void beginRow(long sector) {
+    writer.reset();
+    writer.zeroOutNullBytes();
+    if (pathOrdinal >= 0) {
+      writer.write(pathOrdinal, image.path);
+    }
+    if (blockOrdinal >= 0) {
+      writer.write(blockOrdinal, block);
+    }
+    if (sectorOrdinal >= 0) {
+      writer.write(sectorOrdinal, sector);
+    }
+  }
+
+  /** Whether the output asks for the layer columns. */
+  protected final boolean wantsLayer() {
+    return layerOrdinal >= 0 || layerPathOrdinal >= 0;
+  }
+
+  /** Writes the layer columns of a row held by {@code layer} (null for zeros). */
+  protected final void writeLayer(int layer) {
     if (layerOrdinal >= 0) {
       if (layer == BlockRuns.ZEROS) {
         writer.setNullAt(layerOrdinal);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
 import org.apache.spark.sql.types.StructType;
 import org.vhdspark.format.VhdFormat;
 import org.vhdspark.image.BlockRuns;
@@ -22,13 +21,7 @@ final class SectorReader extends BlockRunsReader {
 
   private final int sectorsPerRow;
   private final boolean includeUnallocated;
-  private final int pathOrdinal;
-  private final int blockOrdinal;
-  private final int sectorOrdinal;
   private final int bytesOrdinal;
-  private final int layerOrdinal;
-  private final int layerPathOrdinal;
-  private final UnsafeRowWriter writer;
 
   /** Row starts to emit, as inclusive {@code lo, hi} pairs in steps of sectorsPerRow. */
   private long[] emit = new long[32];
@@ -46,17 +39,11 @@ final class SectorReader extends BlockRunsReader {
 
   SectorReader(ChainOpener opener, VhdInputPartition partition, StructType schema, VhdReadOptions options,
       LongRanges blockFilter, LongRanges sectorFilter) {
-    super(opener, partition, schema, blockFilter, sectorFilter);
+    super(opener, partition, schema, blockFilter, sectorFilter, VhdSchemas.LAYER, VhdSchemas.LAYER_PATH,
+        rowBytes(schema, options));
     this.sectorsPerRow = options.sectorsPerRow();
     this.includeUnallocated = options.includeUnallocated();
-    this.pathOrdinal = ordinal(VhdSchemas.PATH);
-    this.blockOrdinal = ordinal(VhdSchemas.BLOCK);
-    this.sectorOrdinal = ordinal(VhdSchemas.SECTOR);
     this.bytesOrdinal = ordinal(VhdSchemas.BYTES);
-    this.layerOrdinal = ordinal(VhdSchemas.LAYER);
-    this.layerPathOrdinal = ordinal(VhdSchemas.LAYER_PATH);
-    int rowBytes = bytesOrdinal < 0 ? 0 : sectorsPerRow << VhdFormat.SECTOR_SHIFT;
-    this.writer = new UnsafeRowWriter(schema.size(), rowBytes + 64);
   }
 
   @Override
@@ -133,23 +120,13 @@ final class SectorReader extends BlockRunsReader {
   protected InternalRow writeRow() throws IOException {
     long start = row;
     int sectors = (int) Math.min(sectorsPerRow, blockEnd - start);
-    writer.reset();
-    writer.zeroOutNullBytes();
-    if (pathOrdinal >= 0) {
-      writer.write(pathOrdinal, image.path);
-    }
-    if (blockOrdinal >= 0) {
-      writer.write(blockOrdinal, block);
-    }
-    if (sectorOrdinal >= 0) {
-      writer.write(sectorOrdinal, start);
-    }
+    beginRow(start);
     if (bytesOrdinal >= 0) {
       load(start, sectors);
       writer.write(bytesOrdinal, buffer, (int) (start - windowStart) << VhdFormat.SECTOR_SHIFT, sectors << VhdFormat.SECTOR_SHIFT);
     }
-    if (layerOrdinal >= 0 || layerPathOrdinal >= 0) {
-      writeLayer(writer, layerOrdinal, layerPathOrdinal, newestLayer(start, sectors));
+    if (wantsLayer()) {
+      writeLayer(newestLayer(start, sectors));
     }
     metrics.sectors += sectors;
     row = start + sectorsPerRow;
@@ -199,6 +176,12 @@ final class SectorReader extends BlockRunsReader {
       }
     }
     return newest;
+  }
+
+  /** Room a row needs: its bytes, when selected, and the fixed-width fields. */
+  private static int rowBytes(StructType schema, VhdReadOptions options) {
+    boolean bytes = java.util.Arrays.asList(schema.fieldNames()).contains(VhdSchemas.BYTES);
+    return (bytes ? options.sectorsPerRow() << VhdFormat.SECTOR_SHIFT : 0) + 64;
   }
 
   private long alignDown(long sector) {

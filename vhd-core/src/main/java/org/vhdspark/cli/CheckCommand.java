@@ -3,7 +3,6 @@ package org.vhdspark.cli;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
-import java.util.Set;
 import org.vhdspark.Finding;
 import org.vhdspark.Finding.Severity;
 import org.vhdspark.check.ImageChecker;
@@ -17,11 +16,6 @@ final class CheckCommand implements Command {
   @Override
   public String name() {
     return "check";
-  }
-
-  @Override
-  public Set<Option> options() {
-    return Set.of();
   }
 
   @Override

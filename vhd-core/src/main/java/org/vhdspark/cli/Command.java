@@ -8,7 +8,9 @@ interface Command {
   String name();
 
   /** The options this command accepts beyond the common ones. */
-  Set<Option> options();
+  default Set<Option> options() {
+    return Set.of();
+  }
 
   /**
    * Whether the command opens existing images, so that the common options about opening them

@@ -1,7 +1,6 @@
 package org.vhdspark.cli;
 
 import java.io.IOException;
-import java.util.Set;
 import org.vhdspark.VhdException;
 import org.vhdspark.format.VhdFormat;
 import org.vhdspark.image.VhdChain;
@@ -18,11 +17,6 @@ final class CommitCommand implements Command {
   @Override
   public String name() {
     return "commit";
-  }
-
-  @Override
-  public Set<Option> options() {
-    return Set.of();
   }
 
   @Override

@@ -3,7 +3,6 @@ package org.vhdspark.cli;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
-import java.util.Set;
 import org.vhdspark.Finding;
 import org.vhdspark.format.DynamicHeader;
 import org.vhdspark.format.Footer;
@@ -18,11 +17,6 @@ final class InfoCommand implements Command {
   @Override
   public String name() {
     return "info";
-  }
-
-  @Override
-  public Set<Option> options() {
-    return Set.of();
   }
 
   @Override

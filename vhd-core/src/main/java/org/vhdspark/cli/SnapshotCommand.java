@@ -2,7 +2,6 @@ package org.vhdspark.cli;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Set;
 import org.vhdspark.image.VhdChain;
 import org.vhdspark.io.Location;
 import org.vhdspark.write.AtomicOutput;
@@ -17,11 +16,6 @@ final class SnapshotCommand implements Command {
   @Override
   public String name() {
     return "snapshot";
-  }
-
-  @Override
-  public Set<Option> options() {
-    return Set.of();
   }
 
   @Override
