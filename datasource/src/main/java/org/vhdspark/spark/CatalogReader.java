@@ -76,10 +76,17 @@ final class CatalogReader extends SliceReader {
     DynamicHeader header = top.isDifferencing() ? top.header().orElseThrow() : null;
     values.put("parent_unique_id", header == null ? null : utf8(header.parentUniqueId().toString()));
     values.put("parent_name", header == null ? null : utf8(header.parentUnicodeName()));
-    values.put("parent_path", image.layerPaths.length > 1 ? image.layerPaths[1] : null);
-    values.put("parent_error", utf8(slice.image().parentError()));
-    values.put("chain_depth", image.layerPaths.length);
-    values.put("chain", new GenericArrayData(image.layerPaths.clone()));
+    // The chain as planned: every layer found, also where it stops early and only the image was opened.
+    PlannedImage planned = slice.image();
+    Object[] chain = new Object[planned.depth()];
+    chain[0] = image.path;
+    for (int k = 1; k < chain.length; k++) {
+      chain[k] = utf8(HadoopLocations.display(planned.layer(k)));
+    }
+    values.put("parent_path", chain.length > 1 ? chain[1] : null);
+    values.put("parent_error", utf8(planned.parentError()));
+    values.put("chain_depth", chain.length);
+    values.put("chain", new GenericArrayData(chain));
     values.put("allocated_bytes", new GenericArrayData(ownedBytes(disk)));
     List<Finding> findings = disk.chain().findings();
     Object[] warnings = new Object[findings.size()];

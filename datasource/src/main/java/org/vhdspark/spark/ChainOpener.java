@@ -3,7 +3,6 @@ package org.vhdspark.spark;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.vhdspark.image.ParentNotFoundException;
 import org.vhdspark.image.VhdChain;
 import org.vhdspark.image.VhdOptions;
 import org.vhdspark.image.VirtualDisk;
@@ -62,16 +61,15 @@ final class ChainOpener {
     if (options.view() == VhdReadOptions.View.DELTA) {
       return new Opened(VirtualDisk.delta(VhdChain.openImageOnly(store, top, policy)), null);
     }
-    VhdChain chain;
-    try {
-      chain = VhdChain.open(store, top, policy);
-    } catch (ParentNotFoundException | VhdChain.ChainException e) {
-      if (options.output() != VhdReadOptions.Output.CATALOG) {
-        throw e;
+    if (options.output() == VhdReadOptions.Output.CATALOG) {
+      // An inventory reports what is there: the layers found, and why the chain stops if it does.
+      VhdChain chain = VhdChain.openAvailable(store, top, policy);
+      if (chain.failure().isPresent()) {
+        return new Opened(VirtualDisk.delta(chain), chain.failure().get().getMessage());
       }
-      return new Opened(VirtualDisk.delta(VhdChain.openImageOnly(store, top, policy)), e.getMessage());
+      return new Opened(resolved(chain), null);
     }
-    return new Opened(resolved(chain), null);
+    return new Opened(resolved(VhdChain.open(store, top, policy)), null);
   }
 
   /** Task side: exactly the chain the driver planned. */

@@ -139,7 +139,9 @@ final class ScanPlanner {
         throw new IllegalArgumentException("vhd option '" + VhdReadOptions.SECTORS_PER_ROW + "': " + options.sectorsPerRow()
             + " exceeds the " + disk.sectorsPerBlock() + " sectors of a block of " + path);
       }
-      List<Location> layers = chain.layers().subList(0, disk.layerCount()).stream().map(VhdChain.Layer::location).toList();
+      // A catalog lists every layer found, even where the chain stops early and only the image is read.
+      int depth = options.output() == VhdReadOptions.Output.CATALOG ? chain.depth() : disk.layerCount();
+      List<Location> layers = chain.layers().subList(0, depth).stream().map(VhdChain.Layer::location).toList();
       boolean resolved = options.view() == VhdReadOptions.View.RESOLVED && opened.parentError() == null;
       PlannedImage planned = PlannedImage.of(path, layers, resolved, opened.parentError());
       if (options.output() == VhdReadOptions.Output.CATALOG) {

@@ -76,6 +76,21 @@ class TestCatalogAndAllocation {
   }
 
   @Test
+  void catalogListsTheLayersFoundWhenAGrandparentIsMissing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    java.nio.file.Path base = Images.dynamic(dir.resolve("base.vhd"), 4 << 20, 2 << 20);
+    java.nio.file.Path middle = Images.child(base, dir.resolve("middle.vhd"));
+    java.nio.file.Path top = Images.child(middle, dir.resolve("top.vhd"));
+    java.nio.file.Files.delete(base);
+
+    Row row = vhd().option("output", "catalog").load(top.toString()).collectAsList().get(0);
+    assertThat(row.<Integer>getAs("chain_depth")).isEqualTo(2);
+    assertThat(row.<String>getAs("parent_path")).endsWith("/middle.vhd");
+    assertThat(row.<String>getAs("parent_error")).contains("middle.vhd").contains("not found");
+    assertThat(row.getList(row.fieldIndex("chain"))).hasSize(2);
+  }
+
+  @Test
   void catalogReportsAMissingParentInsteadOfFailing() {
     Row resolved = vhd().option("output", "catalog").load(Fixtures.dfvfs("fat-differential.vhd").toString()).collectAsList().get(0);
     assertThat(resolved.<String>getAs("type")).isEqualTo("differencing");
