@@ -25,7 +25,8 @@ public record Batmap(long headerOffset, long mapOffset, int mapSectors, int vers
   static final int MAP_OFFSET = 8;
   static final int MAP_SIZE = 16;
   static final int VERSION = 20;
-  static final int CHECKSUM = 24;
+  /** Offset of the checksum in the header. */
+  public static final int CHECKSUM = 24;
 
   /** What the header says, before the map is read. */
   public record Header(long offset, long mapOffset, int mapSectors, int version, int checksum) {}
@@ -70,18 +71,25 @@ public record Batmap(long headerOffset, long mapOffset, int mapSectors, int vers
 
   /** Verifies the map against the header's checksum: signed byte sum for version 1.1, unsigned for 1.2. */
   public static Batmap of(Header header, byte[] map, ParseContext ctx) throws VhdFormatException {
-    int sum = 0;
-    for (byte value : map) {
-      sum += header.version() == VERSION_1_1 ? value : value & 0xFF;
-    }
-    if (~sum != header.checksum()) {
-      throw ctx.error(STRUCTURE, "checksum", header.offset() + CHECKSUM, VhdFormat.hex32(~sum), VhdFormat.hex32(header.checksum()));
+    int checksum = checksum(header.version(), map);
+    if (checksum != header.checksum()) {
+      throw ctx.error(STRUCTURE, "checksum", header.offset() + CHECKSUM, VhdFormat.hex32(checksum),
+          VhdFormat.hex32(header.checksum()));
     }
     return new Batmap(header.offset(), header.mapOffset(), header.mapSectors(), header.version(), map);
   }
 
+  /** The header's checksum of {@code map}: signed byte sum for version 1.1, unsigned for 1.2, complemented. */
+  public static int checksum(int version, byte[] map) {
+    int sum = 0;
+    for (byte value : map) {
+      sum += version == VERSION_1_1 ? value : value & 0xFF;
+    }
+    return ~sum;
+  }
+
   /** Whether the map says every sector of {@code block} is present. */
   public boolean isFull(int block) {
-    return (map[block >>> 3] & (0x80 >>> (block & 7))) != 0;
+    return Bits.get(map, block);
   }
 }

@@ -20,8 +20,21 @@ public final class Bits {
     return (bytes[(int) (bit >>> 3)] & (0x80 >>> (bit & 7))) != 0;
   }
 
-  public static void set(long[] words, int bit) {
-    words[bit >>> 6] |= Long.MIN_VALUE >>> bit;
+  /** Sets bits {@code [from, from + count)} of an on-disk bitmap. */
+  public static void setRange(byte[] bytes, int from, int count) {
+    for (int bit = from; bit < from + count; bit++) {
+      bytes[bit >>> 3] |= (byte) (0x80 >>> (bit & 7));
+    }
+  }
+
+  /** Whether bits {@code [from, from + count)} of an on-disk bitmap are all set. */
+  public static boolean allSet(byte[] bytes, int from, int count) {
+    for (int bit = from; bit < from + count; bit++) {
+      if (!get(bytes, bit)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Sets bits {@code [from, from + count)}. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.vhdspark.VhdException;
+import org.vhdspark.format.Bits;
 import org.vhdspark.format.DiskType;
 import org.vhdspark.format.VhdFormat;
 import org.vhdspark.image.BlockRuns;
@@ -99,7 +100,7 @@ public final class ChainOperations {
       boolean any = false;
       for (int i = 0; i < runs.count(); i++) {
         if (runs.layer(i) != BlockRuns.ZEROS) {
-          setBits(bitmap, (int) (runs.start(i) - (long) block * source.sectorsPerBlock()), runs.length(i));
+          Bits.setRange(bitmap, (int) (runs.start(i) - (long) block * source.sectorsPerBlock()), runs.length(i));
           any = true;
         }
       }
@@ -165,7 +166,7 @@ public final class ChainOperations {
         int from = s * VhdFormat.SECTOR_SIZE;
         int to = from + VhdFormat.SECTOR_SIZE;
         if (Arrays.mismatch(arrayA, from, to, arrayB, from, to) >= 0) {
-          bitmap[s >>> 3] |= (byte) (0x80 >>> (s & 7));
+          Bits.setRange(bitmap, s, 1);
           changed++;
         } else {
           Arrays.fill(bytesB.array(), from, from + VhdFormat.SECTOR_SIZE, (byte) 0);
@@ -178,11 +179,5 @@ public final class ChainOperations {
       }
     }
     return differing;
-  }
-
-  private static void setBits(byte[] bitmap, int first, int count) {
-    for (int s = first; s < first + count; s++) {
-      bitmap[s >>> 3] |= (byte) (0x80 >>> (s & 7));
-    }
   }
 }

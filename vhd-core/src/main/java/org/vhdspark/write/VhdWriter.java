@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.vhdspark.VhdException;
 import org.vhdspark.format.Batmap;
+import org.vhdspark.format.Bits;
 import org.vhdspark.format.DiskType;
 import org.vhdspark.format.Footer;
 import org.vhdspark.format.VhdFormat;
@@ -53,6 +54,7 @@ public final class VhdWriter implements Closeable {
   private final BatmapState batmap;
   /** Blocks at most waiting for their metadata: bounds memory (a bitmap each) and lost work on a crash. */
   static final int MAX_PENDING_BLOCKS = 1024;
+  private static final byte[] ZEROS = new byte[64 * 1024];
 
   private final byte[] bitmap;
   private int bitmapBlock = -1;
@@ -196,7 +198,7 @@ public final class VhdWriter implements Closeable {
     }
     int block = (int) (position / blockSize);
     int inBlock = (int) (sector % (blockSize >>> VhdFormat.SECTOR_SHIFT));
-    if (isAllocated(block) && isSet(bitmap(block), inBlock)) {
+    if (isAllocated(block) && Bits.get(bitmap(block), inBlock)) {
       file.readFully(dataOffset(block) + (long) inBlock * VhdFormat.SECTOR_SIZE, dst);
     } else if (ancestors != null && sector < ancestors.sectorCount()) {
       ancestors.read(position, dst);
@@ -223,8 +225,8 @@ public final class VhdWriter implements Closeable {
       return;
     }
     file.write(dataOffset(block) + ((long) firstSector << VhdFormat.SECTOR_SHIFT), data);
-    if (!allSet(bitmap(block), firstSector, sectors)) {
-      setBits(pendingBitmap(block), firstSector, sectors);
+    if (!Bits.allSet(bitmap(block), firstSector, sectors)) {
+      Bits.setRange(pendingBitmap(block), firstSector, sectors);
       flushIfMany();
     }
   }
@@ -236,7 +238,7 @@ public final class VhdWriter implements Closeable {
     }
     Arrays.fill(newBlock.array(), (byte) 0);
     byte[] bits = new byte[bitmapBytes];
-    setBits(bits, firstSector, data.remaining() >>> VhdFormat.SECTOR_SHIFT);
+    Bits.setRange(bits, firstSector, data.remaining() >>> VhdFormat.SECTOR_SHIFT);
     newBlock.put(0, bits);
     newBlock.put(bitmapBytes + (firstSector << VhdFormat.SECTOR_SHIFT), data, data.position(), data.remaining());
     long blockOffset = footerOffset;
@@ -272,14 +274,10 @@ public final class VhdWriter implements Closeable {
   }
 
   private boolean isFull(byte[] bits, int block) {
-    int sectors = (int) Math.min(blockSize >>> VhdFormat.SECTOR_SHIFT, sectorCount - (long) block * (blockSize >>> VhdFormat.SECTOR_SHIFT));
-    for (int s = 0; s < sectors; s++) {
-      if (!isSet(bits, s)) {
-        return false;
-      }
-    }
-    return true;
+    int sectorsPerBlock = blockSize >>> VhdFormat.SECTOR_SHIFT;
+    return Bits.allSet(bits, 0, (int) Math.min(sectorsPerBlock, sectorCount - (long) block * sectorsPerBlock));
   }
+
 
   private boolean isAllocated(int block) {
     return block < bat.length && bat[block] != VhdFormat.UNALLOCATED;
@@ -307,28 +305,14 @@ public final class VhdWriter implements Closeable {
     return bitmap;
   }
 
-  private static boolean isSet(byte[] bits, int sector) {
-    return (bits[sector >>> 3] & (0x80 >>> (sector & 7))) != 0;
-  }
-
-  private static boolean allSet(byte[] bits, int first, int count) {
-    for (int s = first; s < first + count; s++) {
-      if (!isSet(bits, s)) {
+  private static boolean isZero(ByteBuffer data) {
+    for (int at = data.position(); at < data.limit(); at += ZEROS.length) {
+      int n = Math.min(ZEROS.length, data.limit() - at);
+      if (data.slice(at, n).mismatch(ByteBuffer.wrap(ZEROS, 0, n)) >= 0) {
         return false;
       }
     }
     return true;
-  }
-
-  private static void setBits(byte[] bits, int first, int count) {
-    for (int s = first; s < first + count; s++) {
-      bits[s >>> 3] |= (byte) (0x80 >>> (s & 7));
-    }
-  }
-
-
-  private static boolean isZero(ByteBuffer data) {
-    return data.mismatch(ByteBuffer.wrap(new byte[data.remaining()])) < 0;
   }
 
   /** A blktap batmap kept true: a block is marked full once all its sectors are present. */
@@ -342,20 +326,17 @@ public final class VhdWriter implements Closeable {
     }
 
     boolean isFull(int block) {
-      return (map[block >>> 3] & (0x80 >>> (block & 7))) != 0;
+      return Bits.get(map, block);
     }
 
     /** Map sector first, then the header's checksum: a crash between leaves a batmap readers ignore. */
     void markFull(int block, ReadWriteFile file) throws IOException {
-      map[block >>> 3] |= (byte) (0x80 >>> (block & 7));
+      Bits.setRange(map, block, 1);
       int sector = (block >>> 3) / VhdFormat.SECTOR_SIZE;
       file.write(batmap.mapOffset() + (long) sector * VhdFormat.SECTOR_SIZE,
           ByteBuffer.wrap(map, sector * VhdFormat.SECTOR_SIZE, VhdFormat.SECTOR_SIZE));
-      int sum = 0;
-      for (byte value : map) {
-        sum += batmap.version() == Batmap.VERSION_1_1 ? value : value & 0xFF;
-      }
-      file.write(batmap.headerOffset() + 24, ByteBuffer.allocate(4).putInt(0, ~sum));
+      file.write(batmap.headerOffset() + Batmap.CHECKSUM,
+          ByteBuffer.allocate(4).putInt(0, Batmap.checksum(batmap.version(), map)));
     }
   }
 }
