@@ -1,5 +1,6 @@
 package org.vhdspark.spark;
 
+import org.vhdspark.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -52,7 +53,7 @@ class TestCatalogAndAllocation {
       }
     }
     Dataset<Row> catalog = vhd().option("output", "catalog").option("pathGlobFilter", "*.vhd")
-        .load(Fixtures.dir().resolve("blktap-chain").toString())
+        .load(Fixtures.blktapDir().toString())
         .select("path", "type", "virtual_size", "block_size", "allocated_blocks", "unique_id", "parent_unique_id",
             "parent_path", "parent_error", "chain_depth", "chain", "allocated_bytes", "creator_app")
         .orderBy("path");

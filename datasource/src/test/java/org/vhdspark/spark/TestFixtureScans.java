@@ -1,5 +1,6 @@
 package org.vhdspark.spark;
 
+import org.vhdspark.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +40,7 @@ class TestFixtureScans {
   @ParameterizedTest
   @ValueSource(strings = {"base", "child", "grandchild", "level3"})
   void blktapLevelsReassembleToTheirResolvedDisk(String level) throws IOException {
-    String expected = Fixtures.blktapSums().get(level + ".raw");
+    String expected = Fixtures.blktapSha256(level);
     Dataset<Row> rows = vhd().option("includeUnallocated", "true").load(Fixtures.blktap(level).toString());
     assertThat(Rows.sha256InSectorOrder(rows, 1)).isEqualTo(expected);
     Dataset<Row> coarse = vhd().option("includeUnallocated", "true").option("sectorsPerRow", "64").load(Fixtures.blktap(level).toString());
@@ -71,7 +72,7 @@ class TestFixtureScans {
     // expected/level3.owners.txt: runs of sectors and the level that owns them ('-' = zeros).
     List<String> levels = List.of("level3", "grandchild", "child", "base");
     List<String> expected = new ArrayList<>();
-    for (String line : Files.readAllLines(Fixtures.dir().resolve("blktap-chain/expected/level3.owners.txt"))) {
+    for (String line : Files.readAllLines(Fixtures.blktapExpected("level3.owners.txt"))) {
       if (line.startsWith("#") || line.isBlank()) {
         continue;
       }

@@ -1,5 +1,6 @@
 package org.vhdspark.spark;
 
+import org.vhdspark.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -103,7 +104,7 @@ class TestHdfs {
   @ValueSource(strings = {"base", "child", "grandchild", "level3"})
   void everyLevelReassemblesToItsResolvedDisk(String level) throws IOException {
     Dataset<Row> rows = vhd().option("includeUnallocated", "true").load(hdfs(level));
-    assertThat(TestFixtureScans.Rows.sha256InSectorOrder(rows, 1)).isEqualTo(Fixtures.blktapSums().get(level + ".raw"));
+    assertThat(TestFixtureScans.Rows.sha256InSectorOrder(rows, 1)).isEqualTo(Fixtures.blktapSha256(level));
   }
 
   @Test

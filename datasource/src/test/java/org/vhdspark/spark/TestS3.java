@@ -1,5 +1,6 @@
 package org.vhdspark.spark;
 
+import org.vhdspark.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -109,7 +110,7 @@ class TestS3 {
   @ValueSource(strings = {"base", "level3"})
   void levelsReassembleToTheirResolvedDisk(String level) throws IOException {
     Dataset<Row> rows = vhd().option("includeUnallocated", "true").option("sectorsPerRow", "8").load(s3(level));
-    assertThat(TestFixtureScans.Rows.sha256InSectorOrder(rows, 8)).isEqualTo(Fixtures.blktapSums().get(level + ".raw"));
+    assertThat(TestFixtureScans.Rows.sha256InSectorOrder(rows, 8)).isEqualTo(Fixtures.blktapSha256(level));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.vhdspark.spark;
 
+import org.vhdspark.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

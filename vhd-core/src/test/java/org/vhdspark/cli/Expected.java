@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 import org.vhdspark.testing.Fixtures;
 
 /** What blktap-chain/expected says about each level. */
@@ -15,10 +13,7 @@ final class Expected {
 
   /** sha256 of each level's resolved disk, by level name. */
   static String sha256(String level) throws IOException {
-    Map<String, String> sums = Files.readAllLines(Fixtures.dir().resolve("blktap-chain/expected/SHA256SUMS")).stream()
-        .map(line -> line.split("\\s+"))
-        .collect(Collectors.toMap(parts -> parts[1], parts -> parts[0]));
-    return sums.get(level + ".raw");
+    return Fixtures.blktapSha256(level);
   }
 
   /** The owner runs of a level as "start length owner" lines, owners renamed and equal neighbours merged. */
@@ -27,7 +22,7 @@ final class Expected {
     long start = 0;
     long length = 0;
     String owner = null;
-    for (String line : Files.readAllLines(Fixtures.dir().resolve("blktap-chain/expected/" + level + ".owners.txt"))) {
+    for (String line : Files.readAllLines(Fixtures.blktapExpected(level + ".owners.txt"))) {
       if (line.startsWith("#") || line.isBlank()) {
         continue;
       }

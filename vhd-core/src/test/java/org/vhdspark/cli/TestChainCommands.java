@@ -32,7 +32,7 @@ class TestChainCommands {
   @CsvSource({"base,level3", "child,grandchild", "grandchild,level3", "level3,base", "base,base"})
   void diffOfBlktapLevelsCatsAsTheSecond(String a, String b) throws IOException {
     String child = dir.resolve("diff.vhd").toString();
-    String allow = "--allow-parent-dir=" + Fixtures.dir();
+    String allow = "--allow-parent-dir=" + Fixtures.blktapDir();
     Map<String, Object> diff = ok("diff", Fixtures.blktap(a).toString(), Fixtures.blktap(b).toString(), "-o", child);
     assertThat(diff).containsEntry("path", child).containsEntry("parent", Fixtures.blktap(a).toString());
     long sectors = (Long) diff.get("sectors");

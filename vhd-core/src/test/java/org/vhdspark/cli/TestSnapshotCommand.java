@@ -55,7 +55,7 @@ class TestSnapshotCommand {
     Path level3 = Fixtures.blktap("level3");
     String child = vm.resolve("snap.vhd").toString();
     ok("snapshot", level3.toString(), child);
-    String allow = "--allow-parent-dir=" + Fixtures.dir();
+    String allow = "--allow-parent-dir=" + Fixtures.blktapDir();
 
     // The parent is outside the child's folder: reaching it must be allowed.
     Cli.Result refused = Cli.run("cat", child);

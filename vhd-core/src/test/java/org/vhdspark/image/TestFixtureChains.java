@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -28,7 +26,7 @@ class TestFixtureChains {
   void blktapLevelResolvesToExpectedContents(String level) throws IOException {
     try (VirtualDisk disk = VirtualDisk.resolved(open(Fixtures.blktap(level)))) {
       assertThat(disk.size()).isEqualTo(8L << 20);
-      assertThat(Fixtures.sha256(disk)).isEqualTo(expectedSums().get(level + ".raw"));
+      assertThat(Fixtures.sha256(disk)).isEqualTo(Fixtures.blktapSha256(level));
     }
   }
 
@@ -136,14 +134,9 @@ class TestFixtureChains {
     return VhdOptions.defaults().withoutChecksumVerification();
   }
 
-  private static Map<String, String> expectedSums() throws IOException {
-    return Files.readAllLines(Fixtures.dir().resolve("blktap-chain/expected/SHA256SUMS")).stream()
-        .map(line -> line.split("\\s+"))
-        .collect(Collectors.toMap(parts -> parts[1], parts -> parts[0]));
-  }
 
   private static List<String> expectedOwners(String level) throws IOException {
-    return Files.readAllLines(Fixtures.dir().resolve("blktap-chain/expected/" + level + ".owners.txt")).stream()
+    return Files.readAllLines(Fixtures.blktapExpected(level + ".owners.txt")).stream()
         .filter(line -> !line.startsWith("#") && !line.isBlank())
         .map(line -> String.join("\t", line.trim().split("\\s+")))
         .toList();

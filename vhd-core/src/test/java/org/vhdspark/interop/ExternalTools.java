@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.vhdspark.testing.Fixtures;
 
 /**
  * The other VHD implementations the interop tests compare against, and how to run them. A missing
@@ -57,15 +58,10 @@ final class ExternalTools {
     }
     String message = tool.label + " is not available (" + problem + "); install the Debian package "
         + tool.aptPackage + " (apt-get install " + tool.aptPackage + ")";
-    if (isCi()) {
+    if (Fixtures.isCi()) {
       fail(message + ". CI is set, so interop tests must run rather than skip.");
     }
     Assumptions.abort(message + ". Skipped; set CI=true to make this a failure.");
-  }
-
-  static boolean isCi() {
-    String ci = System.getenv("CI");
-    return ci != null && !ci.isEmpty();
   }
 
   /** Empty when the tool works, else why not. */

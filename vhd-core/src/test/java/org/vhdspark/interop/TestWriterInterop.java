@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -266,7 +265,7 @@ class TestWriterInterop {
   @Test
   void convertedBlktapChainReadsAlikeInQemuAndLibvhdi(@TempDir Path dir) throws IOException {
     Qemu.requireTools();
-    String expected = expectedSums().get("level3.raw");
+    String expected = Fixtures.blktapSha256("level3");
     Path image = dir.resolve("level3-dynamic.vhd");
     try (VirtualDisk source = OurReader.resolved(Fixtures.blktap("level3"), VhdOptions.defaults());
         LocalFile file = LocalFile.create(image)) {
@@ -405,9 +404,4 @@ class TestWriterInterop {
     return count;
   }
 
-  private static Map<String, String> expectedSums() throws IOException {
-    return Files.readAllLines(Fixtures.dir().resolve("blktap-chain/expected/SHA256SUMS")).stream()
-        .map(line -> line.split("\\s+"))
-        .collect(Collectors.toMap(parts -> parts[1], parts -> parts[0]));
-  }
 }
