@@ -71,6 +71,11 @@ final class LongRanges implements Serializable {
     return 2 * next < bounds.length ? bounds[2 * next] : -1;
   }
 
+  /** The last value of the range holding {@code value}, which must be {@link #contains contained}. */
+  long rangeEnd(long value) {
+    return bounds[2 * index(value) + 1];
+  }
+
   LongRanges intersect(LongRanges other) {
     List<Long> out = new ArrayList<>();
     int i = 0;

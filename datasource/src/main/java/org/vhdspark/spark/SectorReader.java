@@ -95,17 +95,17 @@ final class SectorReader extends BlockRunsReader {
     while (emitIndex < emitCount) {
       long hi = emit[2 * emitIndex + 1];
       long candidate = Math.max(row, emit[2 * emitIndex]);
+      // The first row start at or after the candidate that the sector filter allows.
       while (candidate <= hi) {
         long allowed = sectorFilter.ceiling(candidate);
         if (allowed < 0) {
           emitIndex = emitCount;
           return false;
         }
-        long aligned = alignUp(allowed);
-        if (aligned == allowed) {
+        candidate = alignUp(allowed);
+        if (candidate == allowed) {
           break;
         }
-        candidate = aligned;
       }
       if (candidate <= hi) {
         row = candidate;
@@ -140,9 +140,10 @@ final class SectorReader extends BlockRunsReader {
     }
     windowStart = blockFirst + (start - blockFirst) / windowSectors * windowSectors;
     long windowEnd = Math.min(windowStart + windowSectors, blockEnd);
-    long lastRowEnd = Math.min(emit[2 * emitCount - 1] + sectorsPerRow, blockEnd);
+    // Read ahead only over rows that will be emitted: those of this block and of the filter's range.
+    long lastRowStart = Math.min(emit[2 * emitCount - 1], sectorFilter.rangeEnd(start));
     loadedStart = start;
-    loadedEnd = Math.min(windowEnd, lastRowEnd);
+    loadedEnd = Math.min(windowEnd, Math.min(alignDown(lastRowStart) + sectorsPerRow, blockEnd));
     for (int i = runs.find(loadedStart); i < runs.count() && runs.start(i) < loadedEnd; i++) {
       long from = Math.max(runs.start(i), loadedStart);
       long to = Math.min(runs.start(i) + runs.length(i), loadedEnd);

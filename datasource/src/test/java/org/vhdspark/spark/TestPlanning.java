@@ -134,6 +134,29 @@ class TestPlanning {
   }
 
   @Test
+  void aSectorFilterInsideAFullBlockStartsAtThatSector() throws IOException {
+    Path full = Images.dynamic(dir.resolve("full.vhd"), 8L * BLOCK, BLOCK);
+    byte[] block = new byte[BLOCK];
+    for (int i = 0; i < block.length; i += 512) {
+      block[i] = (byte) (i / 512);
+    }
+    Images.write(full, 5L * BLOCK, block);
+    long first = 5L * SECTORS_PER_BLOCK;
+
+    Dataset<Row> one = vhd().load(full.toString()).where("sector = " + (first + 1000));
+    Map<String, Long> metrics = ScanMetrics.afterCollect(one);
+    assertThat(metrics).containsEntry(VhdMetrics.SECTORS_EMITTED, 1L).containsEntry(VhdMetrics.DATA_BYTES_READ, 512L);
+    assertThat(one.collectAsList()).singleElement().satisfies(row -> assertThat((byte[]) row.getAs("bytes")).startsWith((byte) 1000));
+
+    // Rows of 8 sectors: the filter keeps the row starts in (first + 1000, first + 1020], two rows.
+    Dataset<Row> range = vhd().option("sectorsPerRow", "8").load(full.toString())
+        .where("sector > " + (first + 1000) + " AND sector <= " + (first + 1020));
+    Map<String, Long> rangeMetrics = ScanMetrics.afterCollect(range);
+    assertThat(range.collectAsList()).extracting(row -> row.getLong(2)).containsExactly(first + 1008, first + 1016);
+    assertThat(rangeMetrics).containsEntry(VhdMetrics.SECTORS_EMITTED, 16L).containsEntry(VhdMetrics.DATA_BYTES_READ, 16L * 512);
+  }
+
+  @Test
   void countReadsMetadataOnly() {
     Dataset<Row> rows = vhd().load(child.toString());
     Dataset<Row> count = rows.groupBy().count();

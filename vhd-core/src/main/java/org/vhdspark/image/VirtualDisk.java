@@ -109,16 +109,17 @@ public final class VirtualDisk implements Closeable {
 
   /**
    * Computes the runs of {@code block} into {@code out}: in sector order, covering the block, adjacent
-   * runs of one owner merged. Reads at most one bitmap per layer.
+   * runs of one owner merged. Reads at most one bitmap per layer. When a read fails, {@code out}
+   * holds no block, so a retry computes it again.
    */
   public BlockRuns runs(int block, BlockRuns out) throws IOException {
     if (block < 0 || block >= blockCount()) {
       throw new IndexOutOfBoundsException("block " + block + " of " + blockCount());
     }
+    out.invalidate();
     long first = (long) block * sectorsPerBlock;
     int count = sectorsIn(block);
     int words = Bits.words(count);
-    out.reset(block);
     java.util.Arrays.fill(unowned, 0, words, -1L);
     if ((count & 63) != 0) {
       unowned[words - 1] = Bits.mask(0, count & 63);
@@ -138,6 +139,8 @@ public final class VirtualDisk implements Closeable {
       }
       used = k + 1;
     }
+    // Only now that every bitmap was read does out describe the block.
+    out.reset(block);
     int sector = 0;
     while (sector < count) {
       int owner = BlockRuns.ZEROS;
@@ -168,7 +171,6 @@ public final class VirtualDisk implements Closeable {
         long sector = offset >>> VhdFormat.SECTOR_SHIFT;
         int block = (int) (sector / sectorsPerBlock);
         if (runs.block() != block) {
-          runs.invalidate();
           runs(block, runs);
         }
         int i = runs.find(sector);
