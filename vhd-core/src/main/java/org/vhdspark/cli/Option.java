@@ -6,6 +6,7 @@ import java.util.Optional;
 enum Option {
   DELTA("--delta", null, false, false),
   OUTPUT("--output", "-o", true, false),
+  FORCE("--force", null, false, false),
   SIZE("--size", null, true, false),
   TYPE("--type", null, true, false),
   BLOCK_SIZE("--block-size", null, true, false),

@@ -44,7 +44,8 @@ public final class VhdCli {
       reading:
         info IMAGE                      the image, its parent and its chain, as one JSON object
         map IMAGE [--delta]             which layer holds each run of sectors, as JSON lines
-        cat IMAGE [--delta] [-o FILE]   the virtual disk as raw bytes, to stdout or FILE
+        cat IMAGE [--delta] [-o FILE [--force]]
+                                        the virtual disk as raw bytes, to stdout or FILE
         check IMAGE                     structural check of the image and its chain
 
       writing (new images are written atomically and never replace a file; each prints one JSON line):
@@ -62,6 +63,7 @@ public final class VhdCli {
       options:
         --delta                     only the sectors the image itself holds; no parent needed (map, cat)
         -o, --output FILE           cat: write to FILE instead of stdout; diff, convert: the new image
+        --force                     cat -o: replace an existing FILE (atomically), or write into a device
         --size SIZE                 virtual size: bytes, or a number with K, M, G or T (binary: 10G = 10 GiB),
                                     rounded up to whole sectors (create)
         --type dynamic|fixed        the kind of image to make; default dynamic (create, convert)
@@ -173,7 +175,8 @@ public final class VhdCli {
     if (e instanceof NoSuchFileException missing) {
       message = missing.getFile() + ": no such file";
     } else if (e instanceof FileAlreadyExistsException exists) {
-      message = exists.getFile() + ": already exists; vhd never overwrites a file with a new image";
+      message = exists.getFile() + ": " + (exists.getReason() != null ? exists.getReason()
+          : "already exists; vhd never overwrites a file with a new image");
     } else if (e instanceof AccessDeniedException denied) {
       message = denied.getFile() + ": permission denied";
     } else if (e instanceof FileSystemException fs && fs.getReason() != null) {

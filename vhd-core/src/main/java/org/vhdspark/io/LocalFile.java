@@ -3,7 +3,12 @@ package org.vhdspark.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** A local file opened for reading and writing through {@link FileChannel}. */
@@ -19,6 +24,47 @@ public final class LocalFile implements ReadWriteFile {
   /** Creates a new file; fails if one exists, so nothing is ever overwritten by accident. */
   public static LocalFile create(Path path) throws IOException {
     return new LocalFile(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  }
+
+  /**
+   * Publishes the finished file {@code source} as {@code target}, never replacing a file there, not
+   * even one created a moment ago: a hard link fails atomically when {@code target} exists. Where the
+   * file system has no hard links, an existence check and a rename do it (a race remains there). The
+   * folder is synced, so the new name survives a crash.
+   */
+  public static void publish(Path source, Path target) throws IOException {
+    try {
+      Files.createLink(target, source);
+      Files.delete(source);
+    } catch (FileAlreadyExistsException e) {
+      throw e;
+    } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileAlreadyExistsException(target.toString());
+      }
+      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+    syncFolder(target);
+  }
+
+  /** Replaces {@code target} by the finished file {@code source} in one atomic rename, then syncs the folder. */
+  public static void replace(Path source, Path target) throws IOException {
+    Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    syncFolder(target);
+  }
+
+  /** Makes the folder entry of {@code file} durable. Platforms that cannot open a folder (Windows) skip it. */
+  private static void syncFolder(Path file) throws IOException {
+    Path folder = file.toAbsolutePath().getParent();
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(folder, StandardOpenOption.READ);
+    } catch (IOException | UnsupportedOperationException cannotOpenFolders) {
+      return;
+    }
+    try (channel) {
+      channel.force(true);
+    }
   }
 
   /** Opens an existing file to update it in place. */

@@ -27,10 +27,7 @@ public final class LocalImageStore implements ImageStore {
 
   @Override
   public void rename(Location source, Location target) throws IOException {
-    if (Files.exists(target.toPath(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw new java.nio.file.FileAlreadyExistsException(target.toString());
-    }
-    Files.move(source.toPath(), target.toPath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    LocalFile.publish(source.toPath(), target.toPath());
   }
 
   @Override

@@ -48,7 +48,7 @@ class TestCatCommand {
     Path image = ImageBuilder.dynamic(8 << 20).write(4096 + 10, data).write(3 * 4096 - 2, data).writeTo(dir.resolve("sparse.vhd"));
     Path out = dir.resolve("sparse.raw");
     Files.write(out, new byte[20 << 20]);
-    assertThat(Cli.run("cat", image.toString(), "--output=" + out).exit()).isZero();
+    assertThat(Cli.run("cat", image.toString(), "--output=" + out, "--force").exit()).isZero();
     byte[] expected = new byte[8 << 20];
     System.arraycopy(data, 0, expected, (4096 + 10) * 512, data.length);
     System.arraycopy(data, 0, expected, (3 * 4096 - 2) * 512, data.length);
@@ -57,12 +57,52 @@ class TestCatCommand {
   }
 
   @Test
+  void anExistingFileIsKeptWithoutForceAndReplacedWholeWithIt() throws IOException {
+    Path out = dir.resolve("disk.raw");
+    Files.write(out, new byte[] {1, 2, 3});
+    Cli.Result refused = Cli.run("cat", Fixtures.blktap("level3").toString(), "-o", out.toString());
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.errLines()).singleElement().asString()
+        .isEqualTo("vhd: " + out + ": already exists; cat -o replaces a file only with --force");
+    assertThat(Files.readAllBytes(out)).containsExactly(1, 2, 3);
+
+    assertThat(Cli.run("cat", Fixtures.blktap("level3").toString(), "-o", out.toString(), "--force").exit()).isZero();
+    assertThat(Fixtures.sha256(Files.readAllBytes(out))).isEqualTo(Expected.sha256("level3"));
+    try (var files = Files.list(dir)) {
+      assertThat(files).as("no temporary file is left").containsExactly(out);
+    }
+  }
+
+  @Test
+  void aFailedCatLeavesNoFile() throws IOException {
+    ImageBuilder base = ImageBuilder.dynamic(4 << 20).write(0, new byte[512]);
+    Path child = ImageBuilder.differencing(4 << 20, base.uniqueId(), "missing.vhd").writeTo(dir.resolve("child.vhd"));
+    Cli.Result result = Cli.run("cat", child.toString(), "-o", dir.resolve("out.raw").toString());
+    assertThat(result.exit()).isEqualTo(2);
+    try (var files = Files.list(dir)) {
+      assertThat(files).containsExactly(child);
+    }
+  }
+
+  @Test
+  void aDeviceIsWrittenInPlaceOnlyWithForce() throws IOException {
+    Path device = Path.of("/dev/null");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(device), "/dev/null is writable here");
+    Cli.Result refused = Cli.run("cat", Fixtures.blktap("base").toString(), "-o", device.toString());
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.errLines()).singleElement().asString().contains("only with --force");
+    assertThat(Cli.run("cat", Fixtures.blktap("base").toString(), "-o", device.toString(), "--force").exit()).isZero();
+    assertThat(Cli.run("cat", Fixtures.blktap("base").toString(), "--force").errLines()).first().asString()
+        .contains("--force only applies to cat -o FILE");
+  }
+
+  @Test
   void refusesToOverwriteAnImageOfTheChain() throws IOException {
     ImageBuilder base = ImageBuilder.dynamic(4 << 20).write(0, new byte[512]);
     Path parent = base.writeTo(dir.resolve("base.vhd"));
     Path child = ImageBuilder.differencing(4 << 20, base.uniqueId(), "base.vhd").writeTo(dir.resolve("child.vhd"));
     byte[] before = Files.readAllBytes(parent);
-    Cli.Result result = Cli.run("cat", child.toString(), "-o", dir.resolve(".").resolve("base.vhd").toString());
+    Cli.Result result = Cli.run("cat", child.toString(), "-o", dir.resolve(".").resolve("base.vhd").toString(), "--force");
     assertThat(result.exit()).isEqualTo(2);
     assertThat(result.errLines()).singleElement().asString().contains("an image of the chain being read; not overwriting it");
     assertThat(Files.readAllBytes(parent)).isEqualTo(before);
