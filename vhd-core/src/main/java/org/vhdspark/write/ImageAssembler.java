@@ -29,7 +29,14 @@ public final class ImageAssembler {
   private final int bitmapBytes;
   private final int[] bat;
   private long nextBlockOffset;
+  /** No more blocks are taken: finish has begun. */
   private boolean finished;
+  /** The BAT and footer are written and synced. */
+  private boolean complete;
+  /** Blocks whose offset is reserved but whose bytes are still being written. */
+  private int inFlight;
+  /** The first block write that failed: the image must not be finished with that block in its BAT. */
+  private IOException failure;
 
   private ImageAssembler(WriteSink sink, ImageSpec spec, long firstBlockOffset) {
     this.sink = sink;
@@ -88,40 +95,76 @@ public final class ImageAssembler {
       throw new IllegalArgumentException("block " + index + " needs a " + bitmapBytes + "-byte bitmap and "
           + spec.blockSize() + " bytes of data, got " + bitmap.remaining() + " and " + data.remaining());
     }
-    long offset;
-    synchronized (this) {
-      if (finished) {
-        throw new IllegalStateException(sink.name() + ": image already finished");
-      }
-      if (index < 0 || index >= bat.length) {
-        throw new IllegalArgumentException("block " + index + " outside the image's " + bat.length + " blocks");
-      }
-      if (bat[index] != VhdFormat.UNALLOCATED) {
-        throw new IllegalArgumentException("block " + index + " added twice");
-      }
-      offset = nextBlockOffset;
-      nextBlockOffset += bitmapBytes + (long) spec.blockSize();
-      if (nextBlockOffset > 0xFFFFFFFFL << VhdFormat.SECTOR_SHIFT) {
-        throw new IOException(sink.name() + ": image would pass 2 TiB, beyond what a BAT can address");
-      }
-      bat[index] = (int) (offset >>> VhdFormat.SECTOR_SHIFT);
+    long offset = reserve(index);
+    try {
+      sink.write(offset, bitmap);
+      sink.write(offset + bitmapBytes, data);
+      written(null);
+    } catch (IOException | RuntimeException e) {
+      written(e instanceof IOException io ? io : new IOException(sink.name() + ": block " + index + " failed: " + e, e));
+      throw e;
     }
-    sink.write(offset, bitmap);
-    sink.write(offset + bitmapBytes, data);
   }
 
-  /** Writes the BAT and the footer and makes the image durable. */
-  public synchronized void finish() throws IOException {
+  private synchronized long reserve(int index) throws IOException {
     if (finished) {
+      throw new IllegalStateException(sink.name() + ": image already finished");
+    }
+    if (failure != null) {
+      throw new IOException(sink.name() + ": an earlier block failed to write", failure);
+    }
+    if (index < 0 || index >= bat.length) {
+      throw new IllegalArgumentException("block " + index + " outside the image's " + bat.length + " blocks");
+    }
+    if (bat[index] != VhdFormat.UNALLOCATED) {
+      throw new IllegalArgumentException("block " + index + " added twice");
+    }
+    long offset = nextBlockOffset;
+    long end = offset + bitmapBytes + (long) spec.blockSize();
+    if (end > 0xFFFFFFFFL << VhdFormat.SECTOR_SHIFT) {
+      throw new IOException(sink.name() + ": image would pass 2 TiB, beyond what a BAT can address");
+    }
+    nextBlockOffset = end;
+    bat[index] = (int) (offset >>> VhdFormat.SECTOR_SHIFT);
+    inFlight++;
+    return offset;
+  }
+
+  private synchronized void written(IOException failed) {
+    if (failed != null && failure == null) {
+      failure = failed;
+    }
+    inFlight--;
+    notifyAll();
+  }
+
+  /**
+   * Waits for the blocks other threads are still writing, then writes the BAT and the footer and makes
+   * the image durable. Fails, writing nothing more, if any block failed to write.
+   */
+  public synchronized void finish() throws IOException {
+    if (complete) {
       return;
     }
     finished = true;
+    while (inFlight > 0) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException(sink.name() + ": interrupted while waiting for blocks being written");
+      }
+    }
+    if (failure != null) {
+      throw new IOException(sink.name() + ": not finished, a block failed to write: " + failure.getMessage(), failure);
+    }
     sink.sync();
     writeBat();
     ByteBuffer footer = ByteBuffer.allocate(VhdFormat.FOOTER_SIZE);
     spec.footer().writeTo(footer);
     sink.write(nextBlockOffset, footer);
     sink.sync();
+    complete = true;
   }
 
   private void writeBat() throws IOException {
