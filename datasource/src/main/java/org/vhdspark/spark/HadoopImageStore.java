@@ -43,6 +43,13 @@ public final class HadoopImageStore implements ImageStore {
     }
   }
 
+  /** From the file system's status, as the local store does, so the CLI and Spark judge parent timestamps alike. */
+  @Override
+  public long modificationTime(Location location) throws IOException {
+    Path path = HadoopLocations.toPath(location);
+    return Math.floorDiv(path.getFileSystem(conf).getFileStatus(path).getModificationTime(), 1000L);
+  }
+
   /** Local files have their links resolved (as vhd-core does); stores without links keep the location. */
   @Override
   public Location canonical(Location location) throws IOException {

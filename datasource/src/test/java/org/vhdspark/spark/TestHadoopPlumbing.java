@@ -102,6 +102,25 @@ class TestHadoopPlumbing {
     }
   }
 
+  /** blktap records the parent's modification time: accepted silently by both stores, as the CLI does. */
+  @Test
+  void parentTimestampsAreJudgedAsTheLocalStoreJudgesThem() throws IOException {
+    org.vhdspark.testing.ImageBuilder base = org.vhdspark.testing.ImageBuilder.dynamic(1 << 20);
+    Path basePath = base.writeTo(dir.resolve("base.vhd"));
+    java.time.Instant modified = java.time.Instant.parse("2024-03-01T12:00:00Z");
+    Files.setLastModifiedTime(basePath, java.nio.file.attribute.FileTime.from(modified));
+    Path child = org.vhdspark.testing.ImageBuilder.differencing(1 << 20, base.uniqueId(), "base.vhd")
+        .parentTimestamp(org.vhdspark.format.VhdFormat.instantToTimestamp(modified)).writeTo(dir.resolve("child.vhd"));
+
+    HadoopImageStore store = new HadoopImageStore(new Configuration());
+    assertThat(store.modificationTime(Location.of(basePath))).isEqualTo(modified.getEpochSecond());
+    try (VhdChain hadoop = VhdChain.open(store, Location.of(child), VhdOptions.defaults());
+        VhdChain local = VhdChain.open(org.vhdspark.io.LocalImageStore.INSTANCE, Location.of(child), VhdOptions.defaults())) {
+      assertThat(local.findings()).isEmpty();
+      assertThat(hadoop.findings()).isEqualTo(local.findings());
+    }
+  }
+
   @Test
   void configurationSurvivesJavaSerialization() throws IOException, ClassNotFoundException {
     Configuration conf = new Configuration(false);

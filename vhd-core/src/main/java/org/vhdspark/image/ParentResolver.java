@@ -83,6 +83,48 @@ final class ParentResolver {
     }
   }
 
+  /**
+   * Checks an opened parent against its child's record: why the candidate is rejected, or null when it
+   * is the parent. A cycle is an error; a differing timestamp only a warning.
+   */
+  private String verify(Layer child, List<Layer> chain, Candidate candidate, VhdImage parent) throws IOException {
+    DynamicHeader header = child.image().header().orElseThrow();
+    UUID actual = parent.footer().uniqueId();
+    if (header.hasParentUniqueId() && !actual.equals(header.parentUniqueId())) {
+      String mismatch = "unique id " + actual + ", expected " + header.parentUniqueId();
+      if (options.verifyParentUuid()) {
+        return mismatch;
+      }
+      findings.add(Finding.warning(child.location().toString(), "parent " + candidate.location() + " has " + mismatch
+          + " (accepted: parent unique id verification is off)"));
+    }
+    for (Layer layer : chain) {
+      if (!actual.equals(VhdFormat.NULL_UUID) && layer.image().footer().uniqueId().equals(actual)) {
+        throw new ChainException(child.location() + ": parent " + candidate.location() + " has unique id " + actual
+            + ", already in the chain at " + layer.location() + " (a cycle)");
+      }
+    }
+    long modified = store.modificationTime(candidate.location());
+    int recorded = header.parentTimestamp();
+    // The specification records the parent's modification time; Windows and qemu write the parent's footer time.
+    if (recorded != parent.footer().timestamp()
+        && (modified < 0 || recorded != VhdFormat.instantToTimestamp(java.time.Instant.ofEpochSecond(modified)))) {
+      findings.add(Finding.warning(child.location().toString(), "parent timestamp "
+          + VhdFormat.timestampToInstant(recorded) + " matches neither the parent's footer timestamp "
+          + parent.footer().timestampInstant() + (modified < 0 ? "" : " nor its modification time "
+          + java.time.Instant.ofEpochSecond(modified)) + " (not enforced)"));
+    }
+    return null;
+  }
+
+  private static void closeQuietly(VhdImage image, Exception failure) {
+    try {
+      image.close();
+    } catch (IOException suppressed) {
+      failure.addSuppressed(suppressed);
+    }
+  }
+
   private Layer findParent(Layer child, List<Layer> chain) throws IOException {
     DynamicHeader header = child.image().header().orElseThrow();
     Location override = override(child.location());
@@ -116,33 +158,17 @@ final class ParentResolver {
         tried.add(candidate + " (cannot be opened: " + e.getMessage() + ")");
         continue;
       }
-      UUID actual = parent.footer().uniqueId();
-      if (header.hasParentUniqueId() && !actual.equals(header.parentUniqueId())) {
-        String mismatch = "unique id " + actual + ", expected " + header.parentUniqueId();
-        if (options.verifyParentUuid()) {
-          parent.close();
-          tried.add(candidate + " (" + mismatch + ")");
-          continue;
-        }
-        findings.add(Finding.warning(child.location().toString(), "parent " + candidate.location() + " has " + mismatch
-            + " (accepted: parent unique id verification is off)"));
+      String rejected;
+      try {
+        rejected = verify(child, chain, candidate, parent);
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(parent, e);
+        throw e;
       }
-      for (Layer layer : chain) {
-        if (!actual.equals(VhdFormat.NULL_UUID) && layer.image().footer().uniqueId().equals(actual)) {
-          parent.close();
-          throw new ChainException(child.location() + ": parent " + candidate.location() + " has unique id " + actual
-              + ", already in the chain at " + layer.location() + " (a cycle)");
-        }
-      }
-      long modified = store.modificationTime(candidate.location());
-      int recorded = header.parentTimestamp();
-      // The specification records the parent's modification time; Windows and qemu write the parent's footer time.
-      if (recorded != parent.footer().timestamp()
-          && (modified < 0 || recorded != VhdFormat.instantToTimestamp(java.time.Instant.ofEpochSecond(modified)))) {
-        findings.add(Finding.warning(child.location().toString(), "parent timestamp "
-            + VhdFormat.timestampToInstant(recorded) + " matches neither the parent's footer timestamp "
-            + parent.footer().timestampInstant() + (modified < 0 ? "" : " nor its modification time "
-            + java.time.Instant.ofEpochSecond(modified)) + " (not enforced)"));
+      if (rejected != null) {
+        parent.close();
+        tried.add(candidate + " (" + rejected + ")");
+        continue;
       }
       return new Layer(candidate.location(), parent);
     }

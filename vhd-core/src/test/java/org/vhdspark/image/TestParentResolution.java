@@ -261,6 +261,55 @@ class TestParentResolution {
     }
   }
 
+  @Test
+  void aParentIsClosedWhenCheckingItFails() throws IOException {
+    ImageBuilder base = base("base.vhd");
+    ImageBuilder.differencing(SIZE, base.uniqueId(), "base.vhd").writeTo(dir.resolve("child.vhd"));
+    java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    org.vhdspark.io.ImageStore store = new org.vhdspark.io.ImageStore() {
+      @Override
+      public org.vhdspark.io.ReadSource open(Location location) throws IOException {
+        org.vhdspark.io.ReadSource real = LocalImageStore.INSTANCE.open(location);
+        open.incrementAndGet();
+        return new org.vhdspark.io.ReadSource() {
+          @Override
+          public String name() {
+            return real.name();
+          }
+
+          @Override
+          public long size() throws IOException {
+            return real.size();
+          }
+
+          @Override
+          public void readFully(long position, java.nio.ByteBuffer dst) throws IOException {
+            real.readFully(position, dst);
+          }
+
+          @Override
+          public void close() throws IOException {
+            open.decrementAndGet();
+            real.close();
+          }
+        };
+      }
+
+      @Override
+      public boolean exists(Location location) {
+        return LocalImageStore.INSTANCE.exists(location);
+      }
+
+      @Override
+      public long modificationTime(Location location) throws IOException {
+        throw new IOException(location + ": injected stat failure");
+      }
+    };
+    assertThatThrownBy(() -> VhdChain.open(store, Location.of(dir.resolve("child.vhd")), VhdOptions.defaults()))
+        .hasMessageContaining("injected stat failure");
+    assertThat(open.get()).as("files left open").isZero();
+  }
+
   private ImageBuilder base(String name) throws IOException {
     return base(dir, name);
   }
