@@ -19,6 +19,7 @@ import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vhdspark.testing.Fixtures;
 
 /**
  * The drop-in jar as a user gets it: what it holds, and a real query in a fresh JVM whose classpath is
@@ -38,7 +39,6 @@ class BundleJarIT {
   private static final Path JAR = Path.of(property("vhd.bundleJar"));
   private static final Path SPARK_JARS = Path.of(property("vhd.sparkJars"));
   private static final Path QUERY = Path.of(property("vhd.query"));
-  private static final Path BLKTAP = Path.of(property("vhd.blktap"));
 
   @Test
   void holdsTheDataSourceAndVhdCoreButNothingSparkProvides() throws IOException {
@@ -60,7 +60,7 @@ class BundleJarIT {
 
   @Test
   void sparkReadsTheChainWithOnlyItsOwnJarsAndTheBundle(@TempDir Path workDir) throws Exception {
-    Path image = BLKTAP.resolve("level3.vhd");
+    Path image = Fixtures.blktap("level3");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(Arrays.asList(property("vhd.sparkJavaArgs").trim().split("\\s+")));
@@ -87,18 +87,10 @@ class BundleJarIT {
         .collect(Collectors.toMap(pair -> pair[0], pair -> pair[1], (first, second) -> second));
     assertThat(results).as("the job's results; its stderr:%n%s", tail(err))
         .containsEntry("rows", String.valueOf(SECTORS))
-        .containsEntry("sha256", expectedSha256("level3.raw"))
+        .containsEntry("sha256", Fixtures.blktapSha256("level3"))
         .containsEntry("sql_count", String.valueOf(SECTORS));
   }
 
-  private static String expectedSha256(String name) throws IOException {
-    return Files.readAllLines(BLKTAP.resolve("expected/SHA256SUMS")).stream()
-        .map(line -> line.split("\\s+"))
-        .filter(fields -> fields.length == 2 && fields[1].equals(name))
-        .map(fields -> fields[0])
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("no " + name + " in " + BLKTAP + "/expected/SHA256SUMS"));
-  }
 
   /** The end of the child's stderr, where the cause is (Spark logs its start-up there first). */
   private static String tail(Path file) throws IOException {
