@@ -77,10 +77,11 @@ class TestFixtureChains {
 
   @Test
   void dfvfsImageNeedsChecksumOptOut() throws IOException {
-    assertThatThrownBy(() -> open(Fixtures.dfvfs("image.vhd")))
+    Path image = Fixtures.dfvfs("image.vhd");
+    assertThatThrownBy(() -> open(image))
         .isInstanceOf(VhdFormatException.class)
         .hasMessageContaining("image.vhd: footer field 'checksum'");
-    try (VirtualDisk disk = VirtualDisk.resolved(open(Fixtures.dfvfs("image.vhd"), lenient()))) {
+    try (VirtualDisk disk = VirtualDisk.resolved(open(image, lenient()))) {
       assertThat(disk.size()).isEqualTo(104_448);
       assertThat(Fixtures.sha256(disk)).isEqualTo(DFVFS_SHA256);
       assertThat(disk.chain().findings()).anyMatch(f -> f.message().contains("checksum"));
