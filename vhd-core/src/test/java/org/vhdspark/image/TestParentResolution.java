@@ -269,28 +269,12 @@ class TestParentResolution {
     org.vhdspark.io.ImageStore store = new org.vhdspark.io.ImageStore() {
       @Override
       public org.vhdspark.io.ReadSource open(Location location) throws IOException {
-        org.vhdspark.io.ReadSource real = LocalImageStore.INSTANCE.open(location);
         open.incrementAndGet();
-        return new org.vhdspark.io.ReadSource() {
-          @Override
-          public String name() {
-            return real.name();
-          }
-
-          @Override
-          public long size() throws IOException {
-            return real.size();
-          }
-
-          @Override
-          public void readFully(long position, java.nio.ByteBuffer dst) throws IOException {
-            real.readFully(position, dst);
-          }
-
+        return new org.vhdspark.testing.ForwardingReadSource(LocalImageStore.INSTANCE.open(location)) {
           @Override
           public void close() throws IOException {
             open.decrementAndGet();
-            real.close();
+            super.close();
           }
         };
       }

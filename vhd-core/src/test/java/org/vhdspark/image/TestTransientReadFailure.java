@@ -17,6 +17,7 @@ import org.vhdspark.io.ImageStore;
 import org.vhdspark.io.LocalImageStore;
 import org.vhdspark.io.Location;
 import org.vhdspark.io.ReadSource;
+import org.vhdspark.testing.ForwardingReadSource;
 import org.vhdspark.testing.ImageBuilder;
 
 /**
@@ -66,34 +67,18 @@ class TestTransientReadFailure {
     }
   }
 
-  /** Local files whose reads after the header fail while {@code failuresLeft} is positive. */
+  /** Local files whose reads fail while {@code failuresLeft} is positive. */
   private static ImageStore flakyStore(AtomicInteger failuresLeft) {
     return new ImageStore() {
       @Override
       public ReadSource open(Location location) throws IOException {
-        ReadSource real = LocalImageStore.INSTANCE.open(location);
-        return new ReadSource() {
-          @Override
-          public String name() {
-            return real.name();
-          }
-
-          @Override
-          public long size() throws IOException {
-            return real.size();
-          }
-
+        return new ForwardingReadSource(LocalImageStore.INSTANCE.open(location)) {
           @Override
           public void readFully(long position, ByteBuffer dst) throws IOException {
             if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-              throw new IOException(real.name() + ": injected read failure at offset " + position);
+              throw new IOException(name() + ": injected read failure at offset " + position);
             }
-            real.readFully(position, dst);
-          }
-
-          @Override
-          public void close() throws IOException {
-            real.close();
+            super.readFully(position, dst);
           }
         };
       }
