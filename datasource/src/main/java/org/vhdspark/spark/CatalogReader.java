@@ -11,6 +11,8 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vhdspark.Finding;
 import org.vhdspark.format.DynamicHeader;
 import org.vhdspark.format.Footer;
@@ -20,9 +22,12 @@ import org.vhdspark.image.VirtualDisk;
 
 /**
  * Rows of the catalog output: one per image, from its footer, header and chain, with the bytes of
- * the view each layer provides (from BATs and bitmaps; no sector data is read).
+ * the view each layer provides (from BATs and bitmaps; no sector data is read). An image that cannot
+ * be read, on the driver or here, still has its row: its path and the reason in {@code error}.
  */
 final class CatalogReader extends SliceReader {
+  private static final Logger LOG = LoggerFactory.getLogger(CatalogReader.class);
+
   private final UnsafeProjection projection;
   private final BlockRuns runs = new BlockRuns();
   private InternalRow current;
@@ -37,10 +42,10 @@ final class CatalogReader extends SliceReader {
 
   @Override
   public boolean next() throws IOException {
-    if (!nextSlice()) {
+    if (!advanceSlice()) {
       return false;
     }
-    Map<String, Object> values = describe();
+    Map<String, Object> values = describeSlice();
     String[] names = schema.fieldNames();
     Object[] row = new Object[names.length];
     for (int i = 0; i < names.length; i++) {
@@ -53,6 +58,37 @@ final class CatalogReader extends SliceReader {
   @Override
   public InternalRow get() {
     return current;
+  }
+
+  /** The values of the slice's image, or of an unreadable image: its path and the reason. */
+  private Map<String, Object> describeSlice() {
+    PlannedImage planned = slice.image();
+    if (planned.error() != null) {
+      return unreadable(planned.error());
+    }
+    try {
+      openSlice();
+      Map<String, Object> values = describe();
+      closeImage();
+      return values;
+    } catch (IOException | RuntimeException e) {
+      try {
+        closeImage();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      LOG.warn("vhd: cataloging {} with an error: it was planned, but cannot be read in the task", planned.path(), e);
+      Exception failure = e instanceof OpenImage.NotAsPlannedException reopening ? reopening.failure() : e;
+      return unreadable(ScanPlanner.reason(planned.path(), failure));
+    }
+  }
+
+  private Map<String, Object> unreadable(String error) {
+    metrics.unreadableImages++;
+    Map<String, Object> values = new HashMap<>();
+    values.put(VhdSchemas.PATH, utf8(slice.image().path()));
+    values.put(VhdSchemas.ERROR, utf8(error));
+    return values;
   }
 
   private Map<String, Object> describe() throws IOException {

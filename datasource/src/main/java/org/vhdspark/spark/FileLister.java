@@ -18,48 +18,66 @@ import org.apache.hadoop.fs.Path;
  * Expands the paths of a read into image files, as Spark's file sources do: globs, folders (their
  * files, or their whole tree with {@code recursiveFileLookup}), hidden names ('.' or '_' first)
  * skipped inside folders, and {@code pathGlobFilter} on every file name. A path or glob that matches
- * nothing is an error.
+ * nothing is Spark's {@code PATH_NOT_FOUND} AnalysisException; any other listing failure a
+ * {@link VhdScanException} naming the path.
  */
 final class FileLister {
   private final Configuration conf;
   private final GlobFilter nameFilter;
   private final boolean recursive;
 
-  FileLister(Configuration conf, String pathGlobFilter, boolean recursive) throws IOException {
+  FileLister(Configuration conf, String pathGlobFilter, boolean recursive) {
     this.conf = conf;
-    this.nameFilter = pathGlobFilter == null ? null : new GlobFilter(pathGlobFilter);
+    this.nameFilter = pathGlobFilter == null ? null : nameFilter(pathGlobFilter);
     this.recursive = recursive;
   }
 
+  private static GlobFilter nameFilter(String glob) {
+    try {
+      return new GlobFilter(glob);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("vhd option '" + VhdReadOptions.PATH_GLOB_FILTER + "': not a valid glob: '" + glob
+          + "' (" + e.getMessage() + ")", e);
+    }
+  }
+
   /** The image files, in the order of the paths (each folder and glob sorted), without duplicates. */
-  List<FileStatus> list(List<String> paths) throws IOException {
+  List<FileStatus> list(List<String> paths) {
     Map<String, FileStatus> files = new LinkedHashMap<>();
     for (String text : paths) {
-      Path path = new Path(text);
-      FileSystem fs = path.getFileSystem(conf);
-      Path qualified = fs.makeQualified(path);
-      FileStatus[] matches;
-      if (isGlob(text)) {
-        matches = fs.globStatus(qualified);
-        if (matches == null || matches.length == 0) {
-          throw new FileNotFoundException("vhd: no file matches the path " + qualified);
-        }
-      } else {
-        try {
-          matches = new FileStatus[] {fs.getFileStatus(qualified)};
-        } catch (FileNotFoundException e) {
-          throw new FileNotFoundException("vhd: path does not exist: " + qualified);
-        }
-      }
-      for (FileStatus match : matches) {
-        if (match.isDirectory()) {
-          listFolder(fs, match.getPath(), files);
-        } else {
-          add(match, files);
-        }
+      try {
+        listPath(text, files);
+      } catch (IOException e) {
+        throw new VhdScanException("vhd: cannot list the path " + text + ": " + e.getMessage(), e);
       }
     }
     return new ArrayList<>(files.values());
+  }
+
+  private void listPath(String text, Map<String, FileStatus> files) throws IOException {
+    Path path = new Path(text);
+    FileSystem fs = path.getFileSystem(conf);
+    Path qualified = fs.makeQualified(path);
+    FileStatus[] matches;
+    if (isGlob(text)) {
+      matches = fs.globStatus(qualified);
+      if (matches == null || matches.length == 0) {
+        throw AnalysisErrors.pathNotFound(qualified.toString());
+      }
+    } else {
+      try {
+        matches = new FileStatus[] {fs.getFileStatus(qualified)};
+      } catch (FileNotFoundException e) {
+        throw AnalysisErrors.pathNotFound(qualified.toString());
+      }
+    }
+    for (FileStatus match : matches) {
+      if (match.isDirectory()) {
+        listFolder(fs, match.getPath(), files);
+      } else {
+        add(match, files);
+      }
+    }
   }
 
   private void listFolder(FileSystem fs, Path folder, Map<String, FileStatus> files) throws IOException {

@@ -76,6 +76,19 @@ final class LongRanges implements Serializable {
     return bounds[2 * index(value) + 1];
   }
 
+  /** How many multiples of {@code step} in {@code [lo, hi]} are allowed (row starts, for the statistics). */
+  long countMultiples(long lo, long hi, long step) {
+    long count = 0;
+    for (int i = Math.max(index(lo), 0); 2 * i < bounds.length && bounds[2 * i] <= hi; i++) {
+      long from = Math.max(lo, bounds[2 * i]);
+      long to = Math.min(hi, bounds[2 * i + 1]);
+      if (from <= to) {
+        count += Math.floorDiv(to, step) - Math.floorDiv(from - 1, step);
+      }
+    }
+    return count;
+  }
+
   LongRanges intersect(LongRanges other) {
     List<Long> out = new ArrayList<>();
     int i = 0;

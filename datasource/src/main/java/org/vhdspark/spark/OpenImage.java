@@ -2,6 +2,7 @@ package org.vhdspark.spark;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.Serial;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.vhdspark.image.VhdChain;
 import org.vhdspark.image.VhdImage;
@@ -38,9 +39,24 @@ final class OpenImage implements Closeable {
     try {
       disk = opener.open(planned);
     } catch (IOException e) {
-      throw new IOException("vhd: cannot open " + planned.path() + " and its chain as planned: " + e.getMessage(), e);
+      throw new NotAsPlannedException(planned.path(), e);
     }
     return new OpenImage(planned, disk);
+  }
+
+  /** The chain the driver planned cannot be opened again in the task: a file changed, or an I/O error. */
+  static final class NotAsPlannedException extends IOException {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private NotAsPlannedException(String path, IOException cause) {
+      super("vhd: cannot open " + path + " and its chain as planned: " + cause.getMessage(), cause);
+    }
+
+    /** What went wrong while opening. */
+    IOException failure() {
+      return (IOException) getCause();
+    }
   }
 
   /** Bytes read from the image's own file. */

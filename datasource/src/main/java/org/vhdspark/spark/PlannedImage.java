@@ -14,8 +14,11 @@ import org.vhdspark.io.Location;
  * @param resolved    whether tasks read the whole chain (else only the image: the delta view, or a
  *                    catalog row of an image whose parent was not found)
  * @param parentError why the parent was not found (catalog only), or null
+ * @param error       why the image could not be opened on the driver (catalog only; then there
+ *                    are no layers), or null
  */
-record PlannedImage(String path, List<String[]> layers, boolean resolved, String parentError) implements Serializable {
+record PlannedImage(String path, List<String[]> layers, boolean resolved, String parentError, String error)
+    implements Serializable {
   @Serial
   private static final long serialVersionUID = 1L;
 
@@ -24,7 +27,13 @@ record PlannedImage(String path, List<String[]> layers, boolean resolved, String
   }
 
   static PlannedImage of(String path, List<Location> chain, boolean resolved, String parentError) {
-    return new PlannedImage(path, chain.stream().map(l -> new String[] {l.root(), l.path()}).toList(), resolved, parentError);
+    return new PlannedImage(path, chain.stream().map(l -> new String[] {l.root(), l.path()}).toList(), resolved,
+        parentError, null);
+  }
+
+  /** An image the catalog lists with the reason it cannot be read. */
+  static PlannedImage unreadable(String path, String error) {
+    return new PlannedImage(path, List.of(), false, null, error);
   }
 
   Location layer(int index) {

@@ -9,6 +9,7 @@ final class ReadMetrics {
   long dataBytes;
   long sectors;
   long blocks;
+  long unreadableImages;
 
   /** Adds the bytes read through {@code image}'s files, once it is done. */
   void closed(OpenImage image) {
@@ -25,6 +26,7 @@ final class ReadMetrics {
         VhdMetrics.value(VhdMetrics.DATA_BYTES_READ, dataBytes),
         VhdMetrics.value(VhdMetrics.SECTORS_EMITTED, sectors),
         VhdMetrics.value(VhdMetrics.BLOCKS_READ, blocks),
+        VhdMetrics.value(VhdMetrics.UNREADABLE_IMAGES, unreadableImages),
     };
   }
 }

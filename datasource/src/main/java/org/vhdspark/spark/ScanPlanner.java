@@ -29,8 +29,9 @@ import org.vhdspark.io.Location;
  * Plans a scan on the driver: opens every image's chain (footers, headers, BATs; several images at
  * a time), keeps the blocks that some layer of the view holds and that the filters allow, cuts each
  * image into splits of about {@code maxPartitionBytes}, and packs splits into partitions as Spark's
- * file sources do (each split also costs {@code openCostInBytes}). Unreadable images fail the scan,
- * or are skipped and counted with {@code ignoreCorruptFiles}.
+ * file sources do (each split also costs {@code openCostInBytes}), and counts the rows the
+ * partitions will give, for the optimizer. Unreadable images fail the scan, or are skipped and
+ * counted with {@code ignoreCorruptFiles}; a catalog lists them instead, with the reason.
  */
 final class ScanPlanner {
   private static final Logger LOG = LoggerFactory.getLogger(ScanPlanner.class);
@@ -43,12 +44,18 @@ final class ScanPlanner {
   private final ChainOpener opener;
 
   /** The partitions, and what the driver reports about them. */
-  record Plan(List<VhdInputPartition> partitions, int images, int corruptImagesSkipped, long blocksSkipped) {}
+  record Plan(List<VhdInputPartition> partitions, int images, int corruptImagesSkipped, long blocksSkipped,
+      PlannedRows rows) {}
 
   /** Part of an image, with its cost and the bytes each host stores of it. */
   private record Split(ImageSlice slice, long cost, Map<String, Long> bytesByHost) {}
 
-  private record ImageOutcome(List<Split> splits, long blocksSkipped, IOException failure) {}
+  /** An image's splits and rows, or why it could not be planned. */
+  private record ImageOutcome(List<Split> splits, long blocksSkipped, PlannedRows rows, Exception failure) {
+    static ImageOutcome failed(Exception failure) {
+      return new ImageOutcome(List.of(), 0, PlannedRows.NONE, failure);
+    }
+  }
 
   ScanPlanner(VhdReadOptions options, Configuration conf, PushedFilters filters) {
     this.options = options;
@@ -60,7 +67,7 @@ final class ScanPlanner {
   Plan plan(List<FileStatus> files) {
     List<FileStatus> chosen = files.stream().filter(f -> filters.acceptsPath(f.getPath().toString())).toList();
     if (chosen.isEmpty()) {
-      return new Plan(List.of(), 0, 0, 0);
+      return new Plan(List.of(), 0, 0, 0, PlannedRows.NONE);
     }
     VhdOptions policy;
     try {
@@ -73,9 +80,14 @@ final class ScanPlanner {
     List<Split> splits = new ArrayList<>();
     int skipped = 0;
     long blocksSkipped = 0;
+    PlannedRows rows = PlannedRows.NONE;
     for (int i = 0; i < outcomes.size(); i++) {
       ImageOutcome outcome = outcomes.get(i);
       String path = chosen.get(i).getPath().toString();
+      if (outcome.failure() != null && options.output() == VhdReadOptions.Output.CATALOG) {
+        // An inventory lists every file, whatever ignoreCorruptFiles says; the row carries the reason.
+        outcome = catalogRow(PlannedImage.unreadable(path, reason(path, outcome.failure())));
+      }
       if (outcome.failure() != null) {
         if (!options.ignoreCorruptFiles()) {
           throw new VhdScanException(failureMessage(path, outcome.failure()), outcome.failure());
@@ -86,8 +98,9 @@ final class ScanPlanner {
       }
       splits.addAll(outcome.splits());
       blocksSkipped += outcome.blocksSkipped();
+      rows = rows.plus(outcome.rows());
     }
-    return new Plan(pack(splits), chosen.size(), skipped, blocksSkipped);
+    return new Plan(pack(splits), chosen.size(), skipped, blocksSkipped, rows);
   }
 
   private List<ImageOutcome> openAll(List<FileStatus> files, VhdOptions policy) {
@@ -128,7 +141,9 @@ final class ScanPlanner {
     try {
       opened = opener.openForPlanning(top, policy);
     } catch (IOException e) {
-      return new ImageOutcome(List.of(), 0, e);
+      return ImageOutcome.failed(e);
+    } catch (RuntimeException e) {
+      return failedOrThrown(e);
     }
     try (VirtualDisk disk = opened.disk()) {
       VhdChain chain = disk.chain();
@@ -145,12 +160,28 @@ final class ScanPlanner {
       boolean resolved = options.view() == VhdReadOptions.View.RESOLVED && opened.parentError() == null;
       PlannedImage planned = PlannedImage.of(path, layers, resolved, opened.parentError());
       if (options.output() == VhdReadOptions.Output.CATALOG) {
-        return new ImageOutcome(List.of(new Split(new ImageSlice(planned, new long[0]), 0, Map.of())), 0, null);
+        return catalogRow(planned);
       }
       return split(file, planned, disk);
     } catch (IOException e) {
-      return new ImageOutcome(List.of(), 0, e);
+      return ImageOutcome.failed(e);
+    } catch (RuntimeException e) {
+      return failedOrThrown(e);
     }
+  }
+
+  /** A catalog lists an image whatever goes wrong while opening it; other outputs fail as they always did. */
+  private ImageOutcome failedOrThrown(RuntimeException e) {
+    if (options.output() != VhdReadOptions.Output.CATALOG) {
+      throw e;
+    }
+    return ImageOutcome.failed(e);
+  }
+
+  /** A catalog image is one row, read by a slice without blocks that costs only its opening. */
+  private static ImageOutcome catalogRow(PlannedImage planned) {
+    Split split = new Split(new ImageSlice(planned, new long[0]), 0, Map.of());
+    return new ImageOutcome(List.of(split), 0, PlannedRows.of(planned.path(), 1, true), null);
   }
 
   /** The image's chosen blocks, cut into splits of about maxPartitionBytes. */
@@ -166,6 +197,7 @@ final class ScanPlanner {
     List<Split> splits = new ArrayList<>();
     SplitBuilder current = null;
     long skipped = 0;
+    long rows = 0;
     for (int block = 0; block < disk.blockCount(); block++) {
       long first = (long) block * sectorsPerBlock;
       long count = Math.min(sectorsPerBlock, disk.sectorCount() - first);
@@ -183,6 +215,7 @@ final class ScanPlanner {
         current = new SplitBuilder(planned);
       }
       current.add(block, blockCost);
+      rows += rowsOfBlock(disk, first, count);
       if (hosts != null) {
         addDataRange(top, block, hosts, current.bytesByHost);
       }
@@ -190,7 +223,27 @@ final class ScanPlanner {
     if (current != null) {
       splits.add(current.build());
     }
-    return new ImageOutcome(splits, skipped, null);
+    return new ImageOutcome(splits, skipped, PlannedRows.of(planned.path(), rows, rowsAreExact(disk)), null);
+  }
+
+  /**
+   * The rows of a kept block as far as the plan tells without bitmaps. Sectors: every row start the
+   * sector filter allows (at most that many). Allocation: an estimate of a run per layer of the view.
+   */
+  private long rowsOfBlock(VirtualDisk disk, long first, long count) {
+    if (options.output() == VhdReadOptions.Output.SECTORS) {
+      return filters.sectors().countMultiples(first, first + count - 1, options.sectorsPerRow());
+    }
+    return disk.layerCount();
+  }
+
+  /** Whether every row counted is emitted: sectors with includeUnallocated, or over a fixed base (all allocated). */
+  private boolean rowsAreExact(VirtualDisk disk) {
+    if (options.output() != VhdReadOptions.Output.SECTORS) {
+      return false;
+    }
+    VhdImage bottom = disk.chain().layers().get(disk.layerCount() - 1).image();
+    return options.includeUnallocated() || !bottom.type().isSparse();
   }
 
   /** The bytes of the top image's file that hold {@code block}'s data, if it stores any. */
@@ -230,7 +283,7 @@ final class ScanPlanner {
   }
 
   /** "vhd: cannot read image X: reason (hint)", without the image named twice. */
-  static String failureMessage(String path, IOException failure) {
+  static String failureMessage(String path, Exception failure) {
     String hint = failure instanceof ParentNotFoundException
         ? "allow the parent's folder with option '" + VhdReadOptions.PARENT_PATHS + "', name the parent with option '"
             + VhdReadOptions.PARENTS + "', read only the image's own sectors with view=delta, or skip such images with "
@@ -239,9 +292,12 @@ final class ScanPlanner {
     return "vhd: cannot read image " + path + ": " + reason(path, failure) + " (" + hint + ")";
   }
 
-  /** The failure's message without the image's name in front (vhd-core names the image first). */
-  private static String reason(String path, IOException failure) {
-    String reason = String.valueOf(failure.getMessage());
+  /**
+   * The failure's message without the image's name in front (vhd-core names the image first); an
+   * unexpected (unchecked) failure also says what it is.
+   */
+  static String reason(String path, Exception failure) {
+    String reason = failure instanceof IOException ? String.valueOf(failure.getMessage()) : failure.toString();
     String localPath = path.startsWith("file:") ? path.substring("file:".length()) : path;
     for (String prefix : new String[] {path + ": ", localPath + ": "}) {
       if (reason.startsWith(prefix)) {

@@ -25,14 +25,27 @@ abstract class SliceReader implements PartitionReader<InternalRow> {
 
   /** Opens the next slice's image, closing the previous one; false when none is left. */
   protected final boolean nextSlice() throws IOException {
+    if (!advanceSlice()) {
+      return false;
+    }
+    openSlice();
+    return true;
+  }
+
+  /** Moves {@link #slice} to the next slice without opening it, closing the previous image; false when none is left. */
+  protected final boolean advanceSlice() throws IOException {
     closeImage();
     if (nextSlice == slices.size()) {
       return false;
     }
     slice = slices.get(nextSlice++);
+    return true;
+  }
+
+  /** Opens the image of {@link #slice}. */
+  protected final void openSlice() throws IOException {
     image = OpenImage.open(opener, slice.image());
     started();
-    return true;
   }
 
   /** Called when {@link #image} and {@link #slice} are a new slice's. */
@@ -42,7 +55,8 @@ abstract class SliceReader implements PartitionReader<InternalRow> {
     return java.util.Arrays.asList(schema.fieldNames()).indexOf(column);
   }
 
-  private void closeImage() throws IOException {
+  /** Closes {@link #image}, if one is open, adding the bytes read through it to the metrics. */
+  protected final void closeImage() throws IOException {
     if (image != null) {
       OpenImage closing = image;
       image = null;

@@ -13,15 +13,17 @@ import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
-import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.Statistics;
+import org.apache.spark.sql.connector.read.SupportsReportStatistics;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * A planned read of VHD images: the partitions come from the images' BATs (planned once, on first
- * use), the reader factory carries the Hadoop configuration, broadcast once per scan.
+ * use: when the optimizer asks for statistics, or when Spark plans the partitions), the reader
+ * factory carries the Hadoop configuration, broadcast once per scan.
  */
-final class VhdScan implements Scan, Batch {
+final class VhdScan implements SupportsReportStatistics, Batch {
   private final VhdReadOptions options;
   private final Configuration conf;
   private final List<FileStatus> files;
@@ -66,6 +68,11 @@ final class VhdScan implements Scan, Batch {
       plan = new ScanPlanner(options, conf, filters).plan(files);
     }
     return plan;
+  }
+
+  @Override
+  public Statistics estimateStatistics() {
+    return ScanStatistics.of(plan().rows(), readSchema, options.sectorsPerRow());
   }
 
   @Override

@@ -18,6 +18,7 @@ final class VhdSchemas {
   static final String SECTOR_COUNT = "sector_count";
   static final String RUN_LAYER = "layer";
   static final String RUN_LAYER_PATH = "layer_path";
+  static final String ERROR = "error";
 
   static final StructType SECTORS = new StructType()
       .add(PATH, DataTypes.StringType, false)
@@ -33,7 +34,8 @@ final class VhdSchemas {
       .add(RUN_LAYER, DataTypes.IntegerType, true)
       .add(RUN_LAYER_PATH, DataTypes.StringType, true);
 
-  static final StructType CATALOG = new StructType()
+  /** The catalog's columns as an image that could be read has them: those marked not null are set. */
+  private static final StructType READABLE_CATALOG = new StructType()
       .add(PATH, DataTypes.StringType, false)
       .add("type", DataTypes.StringType, false)
       .add("virtual_size", DataTypes.LongType, false)
@@ -54,6 +56,9 @@ final class VhdSchemas {
       .add("chain", DataTypes.createArrayType(DataTypes.StringType, false), false)
       .add("allocated_bytes", DataTypes.createArrayType(DataTypes.LongType, false), false)
       .add("warnings", DataTypes.createArrayType(DataTypes.StringType, false), false);
+
+  /** The catalog: the row of an unreadable image has only its path and error, so any other column may be null. */
+  static final StructType CATALOG = nullableBut(PATH, READABLE_CATALOG).add(ERROR, DataTypes.StringType, true);
 
   private static final MetadataColumn[] SECTOR_METADATA = {
       new Column(LAYER, DataTypes.IntegerType, "layer holding the row's sectors: 0 the image, 1 its parent, ...; null for zeros"),
@@ -81,6 +86,15 @@ final class VhdSchemas {
       schema = schema.add(new StructField(column.name(), column.dataType(), true, org.apache.spark.sql.types.Metadata.empty()));
     }
     return schema;
+  }
+
+  private static StructType nullableBut(String kept, StructType schema) {
+    StructType nullable = new StructType();
+    for (StructField field : schema.fields()) {
+      nullable = nullable.add(field.name().equals(kept) ? field
+          : new StructField(field.name(), field.dataType(), true, field.metadata()));
+    }
+    return nullable;
   }
 
   private record Column(String name, DataType dataType, String comment) implements MetadataColumn {

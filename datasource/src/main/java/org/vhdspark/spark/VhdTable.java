@@ -1,7 +1,5 @@
 package org.vhdspark.spark;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +18,8 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
  * The images a read names, as one table: batch reads only. The files are listed when the table is
- * made (a path that matches nothing fails at {@code load}); each scan opens them again.
+ * made (a path that matches nothing fails at {@code load} with Spark's {@code PATH_NOT_FOUND});
+ * each scan opens them again.
  */
 final class VhdTable implements SupportsRead, SupportsMetadataColumns {
   private final Map<String, String> properties;
@@ -41,12 +40,8 @@ final class VhdTable implements SupportsRead, SupportsMetadataColumns {
       throw new IllegalArgumentException("vhd: no path given: use load(path, ...) or option 'path'");
     }
     Configuration conf = SessionSettings.hadoopConfiguration(session, options.hadoopOptions());
-    try {
-      List<FileStatus> files = new FileLister(conf, options.pathGlobFilter(), options.recursiveFileLookup()).list(options.paths());
-      return new VhdTable(properties, options, conf, files);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e.getMessage(), e);
-    }
+    List<FileStatus> files = new FileLister(conf, options.pathGlobFilter(), options.recursiveFileLookup()).list(options.paths());
+    return new VhdTable(properties, options, conf, files);
   }
 
   @Override

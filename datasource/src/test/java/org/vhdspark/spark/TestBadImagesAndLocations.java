@@ -2,6 +2,7 @@ package org.vhdspark.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -103,12 +105,27 @@ class TestBadImagesAndLocations {
   }
 
   @Test
-  void missingPathsFailAtLoad() {
-    assertThatThrownBy(() -> vhd().load(dir.resolve("nothing.vhd").toString()))
-        .hasMessageContaining("path does not exist").hasMessageContaining("nothing.vhd");
-    assertThatThrownBy(() -> vhd().load(dir.resolve("none-*.vhd").toString()))
-        .hasMessageContaining("no file matches").hasMessageContaining("none-*.vhd");
+  void missingPathsFailAtLoadAsInSparksFileSources() {
+    for (String missing : new String[] {dir.resolve("nothing.vhd").toString(), dir.resolve("none-*.vhd").toString()}) {
+      String qualified = Images.hadoopPath(Path.of(missing));
+      Throwable parquet = catchThrowable(() -> SharedSpark.spark().read().parquet(missing));
+      assertThatThrownBy(() -> vhd().load(missing))
+          .isInstanceOfSatisfying(AnalysisException.class, e -> {
+            assertThat(e.getErrorClass()).isEqualTo("PATH_NOT_FOUND");
+            assertThat(e.getMessageParameters()).containsExactly(Map.entry("path", qualified));
+          })
+          .hasMessage("[PATH_NOT_FOUND] Path does not exist: " + qualified + ".")
+          .hasMessage(parquet.getMessage());
+    }
     assertThatThrownBy(() -> vhd().load()).hasMessageContaining("no path given");
+  }
+
+  @Test
+  void aFolderThatCannotBeListedFailsNamingIt() throws IOException {
+    String folder = FaultyFileSystem.path(Files.createDirectories(dir.resolve("ioerror-folder")));
+    assertThatThrownBy(() -> vhd().option(FaultyFileSystem.IMPL, FaultyFileSystem.class.getName()).load(folder))
+        .isInstanceOf(VhdScanException.class)
+        .hasMessage("vhd: cannot list the path " + folder + ": " + folder + ": " + FaultyFileSystem.MESSAGE);
   }
 
   @Test

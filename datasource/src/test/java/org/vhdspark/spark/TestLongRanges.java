@@ -76,6 +76,19 @@ class TestLongRanges {
   }
 
   @Test
+  void rowStartsAreCountedWithinTheRanges() {
+    assertThat(LongRanges.ALL.countMultiples(0, 4095, 1)).isEqualTo(4096);
+    assertThat(LongRanges.ALL.countMultiples(4096, 8191, 8)).isEqualTo(512);
+    assertThat(LongRanges.ALL.countMultiples(4096, 4100, 8)).as("a last short row").isEqualTo(1);
+    LongRanges some = LongRanges.closed(3, 17).union(LongRanges.point(24)).union(LongRanges.atLeast(100));
+    assertThat(some.countMultiples(0, 31, 8)).as("8, 16, 24").isEqualTo(3);
+    assertThat(some.countMultiples(16, 99, 1)).as("16, 17, 24").isEqualTo(3);
+    assertThat(some.countMultiples(0, 127, 4)).as("4..16, 24, 100..124").isEqualTo(4 + 1 + 7);
+    assertThat(LongRanges.NONE.countMultiples(0, 4095, 1)).isZero();
+    assertThat(LongRanges.closed(10, 20).countMultiples(0, 9, 1)).isZero();
+  }
+
+  @Test
   void pathFiltersCompareAsSparkDoes() {
     PushedFilters pushed = PushedFilters.of(new Filter[] {
         new Or(new EqualTo("path", "file:/a.vhd"), new In("path", new Object[] {"file:/c.vhd"})),
