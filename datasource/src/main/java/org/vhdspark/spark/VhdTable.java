@@ -56,7 +56,7 @@ final class VhdTable implements SupportsRead, SupportsMetadataColumns {
 
   @Override
   public StructType schema() {
-    return VhdSchemas.of(options.output());
+    return VhdSchemas.of(options);
   }
 
   @Override
@@ -66,7 +66,7 @@ final class VhdTable implements SupportsRead, SupportsMetadataColumns {
 
   @Override
   public MetadataColumn[] metadataColumns() {
-    return VhdSchemas.metadataColumns(options.output());
+    return VhdSchemas.metadataColumns(options);
   }
 
   @Override
