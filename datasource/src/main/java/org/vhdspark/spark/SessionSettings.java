@@ -1,5 +1,6 @@
 package org.vhdspark.spark;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -9,6 +10,8 @@ final class SessionSettings {
   static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
   static final String OPEN_COST_IN_BYTES = "spark.sql.files.openCostInBytes";
   static final String IGNORE_CORRUPT_FILES = "spark.sql.files.ignoreCorruptFiles";
+  /** Where session-wide default options live: {@code spark.datasource.vhd.<option>}. */
+  static final String OPTION_PREFIX = "spark.datasource." + VhdDataSource.SHORT_NAME + ".";
 
   private SessionSettings() {}
 
@@ -18,6 +21,25 @@ final class SessionSettings {
         bytes(session, MAX_PARTITION_BYTES, spark.maxPartitionBytes()),
         bytes(session, OPEN_COST_IN_BYTES, spark.openCostInBytes()),
         Boolean.parseBoolean(session.conf().get(IGNORE_CORRUPT_FILES, Boolean.toString(spark.ignoreCorruptFiles())).trim()));
+  }
+
+  /**
+   * {@code options} on top of the session's default options, as Spark merges them for a DataFrame
+   * read (a {@link org.apache.spark.sql.connector.catalog.SessionConfigSupport} source): an option
+   * given in {@code options}, whatever its case, hides the session's.
+   */
+  static Map<String, String> withDefaultOptions(SparkSession session, Map<String, String> options) {
+    Map<String, String> merged = new LinkedHashMap<>();
+    scala.collection.JavaConverters.mapAsJavaMap(session.conf().getAll()).forEach((key, value) -> {
+      if (key.startsWith(OPTION_PREFIX) && key.length() > OPTION_PREFIX.length()) {
+        String option = key.substring(OPTION_PREFIX.length());
+        if (options.keySet().stream().noneMatch(option::equalsIgnoreCase)) {
+          merged.put(option, value);
+        }
+      }
+    });
+    merged.putAll(options);
+    return merged;
   }
 
   private static long bytes(SparkSession session, String key, long fallback) {

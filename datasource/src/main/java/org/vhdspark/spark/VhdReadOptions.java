@@ -21,6 +21,8 @@ import org.apache.hadoop.fs.GlobFilter;
  * @param view               the whole chain, or the image's own sectors
  * @param includeUnallocated also emit (as zeros) sectors that no layer holds
  * @param sectorsPerRow      sectors per row of the sectors output: a power of two
+ * @param layerColumns       the sectors output's {@code _layer} and {@code _layer_path} as ordinary
+ *                           columns rather than hidden metadata columns (ignored by other outputs)
  * @param maxPartitionBytes  about how many bytes one input partition covers
  * @param openCostInBytes    what opening one image is reckoned to cost when packing partitions
  * @param verifyChecksums    refuse images whose footer or header checksum is wrong
@@ -39,6 +41,7 @@ public record VhdReadOptions(
     View view,
     boolean includeUnallocated,
     int sectorsPerRow,
+    boolean layerColumns,
     long maxPartitionBytes,
     long openCostInBytes,
     boolean verifyChecksums,
@@ -58,6 +61,7 @@ public record VhdReadOptions(
   public static final String VIEW = "view";
   public static final String INCLUDE_UNALLOCATED = "includeUnallocated";
   public static final String SECTORS_PER_ROW = "sectorsPerRow";
+  public static final String LAYER_COLUMNS = "layerColumns";
   public static final String MAX_PARTITION_BYTES = "maxPartitionBytes";
   public static final String VERIFY_CHECKSUMS = "verifyChecksums";
   public static final String VERIFY_PARENT_UUID = "verifyParentUuid";
@@ -70,7 +74,7 @@ public record VhdReadOptions(
 
   /** The options of this source, as documented. */
   public static final List<String> NAMES = List.of(OUTPUT, VIEW, INCLUDE_UNALLOCATED, SECTORS_PER_ROW,
-      MAX_PARTITION_BYTES, VERIFY_CHECKSUMS, VERIFY_PARENT_UUID, SIZE_FROM_CHS, PARENT_PATHS, PARENTS,
+      LAYER_COLUMNS, MAX_PARTITION_BYTES, VERIFY_CHECKSUMS, VERIFY_PARENT_UUID, SIZE_FROM_CHS, PARENT_PATHS, PARENTS,
       IGNORE_CORRUPT_FILES, PATH_GLOB_FILTER, RECURSIVE_FILE_LOOKUP);
 
   /** Largest row: a whole block of the largest size the format allows (256 MiB). */
@@ -160,6 +164,7 @@ public record VhdReadOptions(
         text.choice(VIEW, View.class, View.RESOLVED),
         text.bool(INCLUDE_UNALLOCATED, false),
         sectorsPerRow,
+        text.bool(LAYER_COLUMNS, false),
         text.bytes(MAX_PARTITION_BYTES, defaults.maxPartitionBytes()),
         defaults.openCostInBytes(),
         text.bool(VERIFY_CHECKSUMS, true),

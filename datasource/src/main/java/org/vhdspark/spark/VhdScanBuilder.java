@@ -27,17 +27,21 @@ final class VhdScanBuilder implements SupportsPushDownFilters, SupportsPushDownR
     this.options = options;
     this.conf = conf;
     this.files = files;
-    this.available = VhdSchemas.withMetadata(options.output());
-    this.required = VhdSchemas.of(options.output());
+    this.available = VhdSchemas.withMetadata(options);
+    this.required = VhdSchemas.of(options);
+  }
+
+  /** The columns whose filters a scan of {@code output} uses. */
+  static Set<String> filterColumns(VhdReadOptions.Output output) {
+    return switch (output) {
+      case SECTORS, ALLOCATION -> Set.of(VhdSchemas.PATH, VhdSchemas.BLOCK, VhdSchemas.SECTOR);
+      case CATALOG -> Set.of(VhdSchemas.PATH);
+    };
   }
 
   @Override
   public Filter[] pushFilters(Filter[] all) {
-    Set<String> columns = switch (options.output()) {
-      case SECTORS, ALLOCATION -> Set.of(VhdSchemas.PATH, VhdSchemas.BLOCK, VhdSchemas.SECTOR);
-      case CATALOG -> Set.of(VhdSchemas.PATH);
-    };
-    filters = PushedFilters.of(all, columns);
+    filters = PushedFilters.of(all, filterColumns(options.output()));
     return all;
   }
 

@@ -3,10 +3,15 @@ package org.vhdspark.spark;
 import org.apache.spark.sql.connector.catalog.MetadataColumn;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** The columns of each kind of row, and the hidden metadata columns of the sectors output. */
+/**
+ * The columns of each kind of row (each with a comment, from {@link ColumnComments}), and the
+ * hidden metadata columns of the sectors output, which option {@code layerColumns} makes ordinary
+ * columns.
+ */
 final class VhdSchemas {
   static final String PATH = "path";
   static final String BLOCK = "block";
@@ -20,19 +25,19 @@ final class VhdSchemas {
   static final String RUN_LAYER_PATH = "layer_path";
   static final String ERROR = "error";
 
-  static final StructType SECTORS = new StructType()
+  static final StructType SECTORS = ColumnComments.SECTORS.describe(new StructType()
       .add(PATH, DataTypes.StringType, false)
       .add(BLOCK, DataTypes.LongType, false)
       .add(SECTOR, DataTypes.LongType, false)
-      .add(BYTES, DataTypes.BinaryType, false);
+      .add(BYTES, DataTypes.BinaryType, false));
 
-  static final StructType ALLOCATION = new StructType()
+  static final StructType ALLOCATION = ColumnComments.ALLOCATION.describe(new StructType()
       .add(PATH, DataTypes.StringType, false)
       .add(BLOCK, DataTypes.LongType, false)
       .add(SECTOR, DataTypes.LongType, false)
       .add(SECTOR_COUNT, DataTypes.LongType, false)
       .add(RUN_LAYER, DataTypes.IntegerType, true)
-      .add(RUN_LAYER_PATH, DataTypes.StringType, true);
+      .add(RUN_LAYER_PATH, DataTypes.StringType, true));
 
   /** The catalog's columns as an image that could be read has them: those marked not null are set. */
   private static final StructType READABLE_CATALOG = new StructType()
@@ -58,7 +63,8 @@ final class VhdSchemas {
       .add("warnings", DataTypes.createArrayType(DataTypes.StringType, false), false);
 
   /** The catalog: the row of an unreadable image has only its path and error, so any other column may be null. */
-  static final StructType CATALOG = nullableBut(PATH, READABLE_CATALOG).add(ERROR, DataTypes.StringType, true);
+  static final StructType CATALOG = ColumnComments.CATALOG.describe(
+      nullableBut(PATH, READABLE_CATALOG).add(ERROR, DataTypes.StringType, true));
 
   private static final MetadataColumn[] SECTOR_METADATA = {
       new Column(LAYER, DataTypes.IntegerType, "layer holding the row's sectors: 0 the image, 1 its parent, ...; null for zeros"),
@@ -75,17 +81,30 @@ final class VhdSchemas {
     };
   }
 
-  static MetadataColumn[] metadataColumns(VhdReadOptions.Output output) {
-    return output == VhdReadOptions.Output.SECTORS ? SECTOR_METADATA.clone() : new MetadataColumn[0];
+  /** The columns of a read: its output's, then the layer columns when {@code layerColumns} makes them ordinary. */
+  static StructType of(VhdReadOptions options) {
+    return layerColumnsAreData(options) ? withMetadata(options) : of(options.output());
   }
 
-  /** The data and metadata columns a scan of {@code output} may be asked for. */
-  static StructType withMetadata(VhdReadOptions.Output output) {
-    StructType schema = of(output);
-    for (MetadataColumn column : metadataColumns(output)) {
-      schema = schema.add(new StructField(column.name(), column.dataType(), true, org.apache.spark.sql.types.Metadata.empty()));
+  /** The hidden columns of a read: the sectors output's layer columns, unless they are ordinary ones. */
+  static MetadataColumn[] metadataColumns(VhdReadOptions options) {
+    return options.output() == VhdReadOptions.Output.SECTORS && !options.layerColumns()
+        ? SECTOR_METADATA.clone() : new MetadataColumn[0];
+  }
+
+  /** Every column a scan may be asked for: the output's, and for sectors the layer columns (hidden or not). */
+  static StructType withMetadata(VhdReadOptions options) {
+    StructType schema = of(options.output());
+    if (options.output() == VhdReadOptions.Output.SECTORS) {
+      for (MetadataColumn column : SECTOR_METADATA) {
+        schema = schema.add(new StructField(column.name(), column.dataType(), true, Metadata.empty()).withComment(column.comment()));
+      }
     }
     return schema;
+  }
+
+  private static boolean layerColumnsAreData(VhdReadOptions options) {
+    return options.layerColumns() && options.output() == VhdReadOptions.Output.SECTORS;
   }
 
   private static StructType nullableBut(String kept, StructType schema) {

@@ -51,7 +51,7 @@ final class VhdTable implements SupportsRead, SupportsMetadataColumns {
 
   @Override
   public StructType schema() {
-    return VhdSchemas.of(options.output());
+    return VhdSchemas.of(options);
   }
 
   @Override
@@ -61,7 +61,7 @@ final class VhdTable implements SupportsRead, SupportsMetadataColumns {
 
   @Override
   public MetadataColumn[] metadataColumns() {
-    return VhdSchemas.metadataColumns(options.output());
+    return VhdSchemas.metadataColumns(options);
   }
 
   @Override

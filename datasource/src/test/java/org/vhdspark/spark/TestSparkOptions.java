@@ -4,9 +4,14 @@ import org.vhdspark.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,7 +31,7 @@ class TestSparkOptions {
 
   @Test
   void theShortNameAndTheSchemas() {
-    assertThat(vhd().load(LEVEL3).schema()).isEqualTo(new StructType()
+    assertThat(withoutComments(vhd().load(LEVEL3).schema())).isEqualTo(new StructType()
         .add("path", DataTypes.StringType, false).add("block", DataTypes.LongType, false)
         .add("sector", DataTypes.LongType, false).add("bytes", DataTypes.BinaryType, false));
     assertThat(spark().read().format(VhdDataSource.class.getName()).load(LEVEL3).columns())
@@ -36,6 +41,28 @@ class TestSparkOptions {
     assertThat(vhd().option("output", "catalog").load(LEVEL3).columns()).contains("path", "type", "virtual_size",
         "block_size", "creator_app", "unique_id", "parent_unique_id", "parent_path", "chain_depth", "allocated_bytes");
     assertThat(vhd().load(LEVEL3).select("_layer", "_layer_path").schema().fieldNames()).containsExactly("_layer", "_layer_path");
+  }
+
+  @Test
+  void layerColumnsMakeTheLayerOrdinaryColumnsOfTheSectorsOutputOnly() {
+    Dataset<Row> layered = vhd().option("layerColumns", "true").load(LEVEL3);
+    assertThat(withoutComments(layered.schema())).isEqualTo(new StructType()
+        .add("path", DataTypes.StringType, false).add("block", DataTypes.LongType, false)
+        .add("sector", DataTypes.LongType, false).add("bytes", DataTypes.BinaryType, false)
+        .add("_layer", DataTypes.IntegerType, true).add("_layer_path", DataTypes.StringType, true));
+    SharedSpark.assertRows(vhd().load(LEVEL3).select("sector", "_layer", "_layer_path").collectAsList(),
+        layered.select("sector", "_layer", "_layer_path"));
+    assertThat(vhd().option("output", "allocation").option("layerColumns", "true").load(LEVEL3).columns())
+        .containsExactly("path", "block", "sector", "sector_count", "layer", "layer_path");
+    assertThat(vhd().option("output", "catalog").option("layerColumns", "true").load(LEVEL3).columns())
+        .doesNotContain("_layer", "_layer_path");
+  }
+
+  /** The schema's names, types and nullability: the columns' comments are checked in TestSql. */
+  private static StructType withoutComments(StructType schema) {
+    return new StructType(Arrays.stream(schema.fields())
+        .map(field -> new StructField(field.name(), field.dataType(), field.nullable(), Metadata.empty()))
+        .toArray(StructField[]::new));
   }
 
   @Test

@@ -33,6 +33,7 @@ class TestVhdReadOptions {
     assertThat(options.view()).isEqualTo(View.RESOLVED);
     assertThat(options.includeUnallocated()).isFalse();
     assertThat(options.sectorsPerRow()).isEqualTo(1);
+    assertThat(options.layerColumns()).isFalse();
     assertThat(options.maxPartitionBytes()).isEqualTo(64L << 20);
     assertThat(options.openCostInBytes()).isEqualTo(1L << 20);
     assertThat(options.verifyChecksums()).isTrue();
@@ -49,7 +50,7 @@ class TestVhdReadOptions {
   @Test
   void everyOptionIsReadCaseInsensitively() {
     VhdReadOptions options = parse("PATHS", "[\"/a.vhd\",\"/b \\\"q\\\".vhd\"]", "Output", "Allocation", "VIEW", "delta",
-        "includeunallocated", "TRUE", "sectorsPerRow", "64", "maxPartitionBytes", "3m", "verifyChecksums", "false",
+        "includeunallocated", "TRUE", "sectorsPerRow", "64", "LAYERCOLUMNS", "true", "maxPartitionBytes", "3m", "verifyChecksums", "false",
         "verifyParentUuid", "false", "sizeFromChs", "true", "parentPaths", "/bases, hdfs://nn/bases",
         "parents", "/c.vhd=/p.vhd, /d.vhd = /q.vhd", "ignoreCorruptFiles", "false", "pathGlobFilter", "*.vhd",
         "recursiveFileLookup", "true");
@@ -58,6 +59,7 @@ class TestVhdReadOptions {
     assertThat(options.view()).isEqualTo(View.DELTA);
     assertThat(options.includeUnallocated()).isTrue();
     assertThat(options.sectorsPerRow()).isEqualTo(64);
+    assertThat(options.layerColumns()).isTrue();
     assertThat(options.maxPartitionBytes()).isEqualTo(3L << 20);
     assertThat(options.verifyChecksums()).isFalse();
     assertThat(options.verifyParentUuid()).isFalse();
@@ -99,6 +101,7 @@ class TestVhdReadOptions {
       "output|rows|'output': expected one of sectors, catalog, allocation, found 'rows'",
       "view|sideways|'view': expected one of resolved, delta, found 'sideways'",
       "includeUnallocated|yes|'includeUnallocated': expected true or false, found 'yes'",
+      "layerColumns|1|'layerColumns': expected true or false, found '1'",
       "verifyChecksums|0|'verifyChecksums': expected true or false",
       "verifyParentUuid|maybe|'verifyParentUuid': expected true or false",
       "sizeFromChs|on|'sizeFromChs': expected true or false",
@@ -127,7 +130,7 @@ class TestVhdReadOptions {
   @Test
   void theDocumentedOptionsAreTheOnesParsed() {
     assertThat(VhdReadOptions.NAMES).containsExactly("output", "view", "includeUnallocated", "sectorsPerRow",
-        "maxPartitionBytes", "verifyChecksums", "verifyParentUuid", "sizeFromChs", "parentPaths", "parents",
+        "layerColumns", "maxPartitionBytes", "verifyChecksums", "verifyParentUuid", "sizeFromChs", "parentPaths", "parents",
         "ignoreCorruptFiles", "pathGlobFilter", "recursiveFileLookup");
     List<String> documented = new java.util.ArrayList<>();
     for (String option : VhdReadOptions.NAMES) {
