@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +36,10 @@ import org.vhdspark.write.VhdWriter;
  * timing, and whatever it is, the assertions must hold.
  */
 class TestWriteKilled {
-  private static final int KILLS = 10;
+  private static final int KILLS = 12;
   private static final int PIECE = 256 << 10;
+  /** Kills land from the first piece of input taken to past the end of the run. */
+  private static final int MAX_DELAY_MICROS = 40_000;
   private static final int DISK = 64 << 20;
 
   @TempDir
@@ -63,13 +67,10 @@ class TestWriteKilled {
         int offset = random.nextInt(DISK - length);
         byte[] data = new byte[length];
         random.nextBytes(data);
-        // Half the kills while the input streams in, half once it has ended: while the writer closes.
-        int pieces = kill % 2 == 0 ? random.nextInt(length / PIECE + 1) : Integer.MAX_VALUE;
-        long pause = random.nextInt(kill % 2 == 0 ? 30 : 20);
-        String context = "kill " + kill + ": " + length + " bytes at " + offset + ", killed "
-            + (pieces == Integer.MAX_VALUE ? "after the input ended" : "after " + pieces + " pieces of input") + " and " + pause + " ms";
+        long delay = random.nextInt(MAX_DELAY_MICROS);
+        String context = "kill " + kill + ": " + length + " bytes at " + offset + ", killed " + delay + " µs into the input";
 
-        writeAndKill(image, offset, data, pieces, pause);
+        writeAndKill(image, offset, data, delay);
 
         byte[] after = cat(image);
         byte[] written = before.clone();
@@ -94,29 +95,33 @@ class TestWriteKilled {
   }
 
   /**
-   * Feeds {@code data} to {@code vhd write} on its stdin; after {@code pieces} pieces (all of them, and
-   * the end of the input, for {@code Integer.MAX_VALUE}) and a pause, SIGKILL.
+   * Runs {@code vhd write}, feeding it {@code data} as fast as it takes it, and kills it (SIGKILL)
+   * {@code delayMicros} after it took the first piece: while it writes, or closes, or after it ended.
    */
-  private static void writeAndKill(String image, int offset, byte[] data, int pieces, long pause) throws Exception {
+  private static void writeAndKill(String image, int offset, byte[] data, long delayMicros) throws Exception {
     Process process = new ProcessBuilder(javaCommand("write", image, "--offset", Integer.toString(offset)))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
-    try (OutputStream in = process.getOutputStream()) {
-      for (int piece = 0; piece < pieces && piece * PIECE < data.length; piece++) {
-        in.write(data, piece * PIECE, Math.min(PIECE, data.length - piece * PIECE));
+    CountDownLatch started = new CountDownLatch(1);
+    Thread feeder = new Thread(() -> {
+      try (OutputStream in = process.getOutputStream()) {
+        for (int at = 0; at < data.length; at += PIECE) {
+          in.write(data, at, Math.min(PIECE, data.length - at));
+          started.countDown();
+        }
+      } catch (IOException killed) {
+        // The process is gone: it takes no more input.
+      } finally {
+        started.countDown();
       }
-      in.flush();
-      if (pieces == Integer.MAX_VALUE) {
-        in.close();
-      }
-      Thread.sleep(pause);
-      process.destroyForcibly();
-    } catch (IOException pipeClosed) {
-      // The process ended before taking all it was fed: it failed, or was already killed.
-      process.destroyForcibly();
-    }
+    }, "feeder");
+    feeder.start();
+    started.await();
+    LockSupport.parkNanos(delayMicros * 1000);
+    process.destroyForcibly();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the killed process ended").isTrue();
+    feeder.join();
   }
 
   /** {@code java -cp CLASSES org.vhdspark.cli.VhdCli ARGS}: vhd-core needs nothing but its own classes. */
