@@ -144,6 +144,16 @@ class TestImageRepair {
     assertRefused(image, "not repaired: it cannot be opened (footer field 'cookie'");
   }
 
+  /** A block the BAT points at, cut short with the footer: its data is lost, and no footer placement brings it back. */
+  @Test
+  void blockRunningPastTheEndOfTheFileIsRefused() throws IOException {
+    Path image = writtenImage();
+    byte[] intact = Files.readAllBytes(image);
+    Files.write(image, Arrays.copyOf(intact, intact.length - 512 - BLOCK / 2));
+
+    assertRefused(image, "not repaired: it cannot be opened (BAT field 'entry");
+  }
+
   @Test
   void fixedImageWithADamagedFooterIsRefused() throws IOException {
     Path image = ImageBuilder.fixed(SIZE).damage(bytes -> {
