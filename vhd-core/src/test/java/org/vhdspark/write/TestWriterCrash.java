@@ -196,7 +196,8 @@ class TestWriterCrash {
   private static void writeAgain(Path image, byte[] content, String context) throws IOException {
     byte[] data = dataFor(99, 5000);
     long offset = 3L * BLOCK + 1001;
-    try (VhdWriter writer = VhdWriter.open(LocalImageStore.INSTANCE, Location.of(image), VhdOptions.defaults())) {
+    FailingFile file = new FailingFile(LocalFile.openForUpdate(image), Integer.MAX_VALUE, 0);
+    try (VhdWriter writer = VhdWriter.open(LocalImageStore.INSTANCE, Location.of(image), VhdOptions.defaults(), file)) {
       writer.write(offset, ByteBuffer.wrap(data));
     }
     System.arraycopy(data, 0, content, (int) offset, data.length);
