@@ -11,7 +11,6 @@ import java.util.Map;
 import org.vhdspark.VhdException;
 import org.vhdspark.format.Bits;
 import org.vhdspark.format.DiskType;
-import org.vhdspark.format.Footer;
 import org.vhdspark.format.VhdFormat;
 import org.vhdspark.image.VhdChain;
 import org.vhdspark.image.VhdImage;
@@ -51,7 +50,8 @@ public final class VhdWriter implements Closeable {
   private final VhdChain chain;
   private final VirtualDisk ancestors;
   private final DiskType type;
-  private final Footer footer;
+  /** The end footer's bytes as found, moved unchanged: re-encoding could drop bytes the copy at 0 keeps. */
+  private final ByteBuffer footer = ByteBuffer.allocate(VhdFormat.FOOTER_SIZE);
   private final long sectorCount;
   private final int blockSize;
   private final int bitmapBytes;
@@ -86,7 +86,6 @@ public final class VhdWriter implements Closeable {
     this.ancestors = ancestors;
     VhdImage image = chain.image();
     this.type = image.type();
-    this.footer = image.footer();
     this.sectorCount = image.sectorCount();
     this.blockSize = image.blockSize();
     this.bitmapBytes = VhdFormat.bitmapBytes(blockSize);
@@ -96,6 +95,9 @@ public final class VhdWriter implements Closeable {
       throw new VhdException(file.name() + ": the footer at the end of the image is damaged; "
           + "`vhd repair` restores it from the copy at offset 0, then the image can be written");
     }
+    // A legacy 511-byte footer moves as 512 bytes, its last reserved byte zero.
+    file.readFully(footerOffset, footer.limit((int) Math.min(VhdFormat.FOOTER_SIZE, file.size() - footerOffset)));
+    footer.clear();
     if (type == DiskType.FIXED) {
       this.tableOffset = -1;
       this.bat = null;
@@ -153,7 +155,10 @@ public final class VhdWriter implements Closeable {
     }
   }
 
-  /** Makes every write so far durable and visible: data first, then the metadata that points at it. */
+  /**
+   * Makes every write so far durable and visible: data first, then the metadata that points at it.
+   * Room reserved before the footer is kept for later blocks; {@link #close()} gives it back.
+   */
   public void flush() throws IOException {
     flush(false);
   }
@@ -299,9 +304,7 @@ public final class VhdWriter implements Closeable {
   }
 
   private void writeFooter(long offset) throws IOException {
-    ByteBuffer bytes = ByteBuffer.allocate(VhdFormat.FOOTER_SIZE);
-    footer.writeTo(bytes);
-    file.write(offset, bytes);
+    file.write(offset, footer.duplicate());
   }
 
   private void flushIfMany() throws IOException {

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vhdspark.Finding;
 import org.vhdspark.check.ImageChecker;
 import org.vhdspark.format.Bat;
+import org.vhdspark.format.ImagePatch;
 import org.vhdspark.format.VhdFormat;
 import org.vhdspark.image.VhdChain;
 import org.vhdspark.image.VhdOptions;
@@ -23,6 +25,7 @@ import org.vhdspark.io.LocalImageStore;
 import org.vhdspark.io.Location;
 import org.vhdspark.io.ReadWriteFile;
 import org.vhdspark.testing.FailingFile;
+import org.vhdspark.testing.ImageBuilder;
 
 /**
  * Where {@link VhdWriter} puts new blocks and its footer: room for many blocks reserved with one
@@ -98,6 +101,26 @@ class TestWriterRoom {
     assertThat(file.blockWrites).containsExactly(empty - 512, empty - 512 + BLOCK_BYTES);
     assertThat(Files.size(image.toPath())).isEqualTo(empty + 2 * BLOCK_BYTES);
     assertNoErrors(image);
+  }
+
+  /** blktap's hidden flag (footer byte 85) moves with the footer: the copy at offset 0 still matches. */
+  @Test
+  void theFooterMovesByteForByte() throws IOException {
+    Path path = dir.resolve("hidden.vhd");
+    byte[] bytes = ImageBuilder.dynamic(SIZE).blockSize(BLOCK).withBatmap().toBytes();
+    ImagePatch patch = ImagePatch.of(bytes);
+    for (long footer : new long[] {0, patch.endFooterOffset()}) {
+      patch.put(footer + 85, new byte[] {1}).sealFooter(footer);
+    }
+    Files.write(path, bytes);
+    byte[] footer = Arrays.copyOfRange(bytes, bytes.length - 512, bytes.length);
+    try (VhdWriter writer = VhdWriter.open(STORE, Location.of(path), VhdOptions.defaults())) {
+      writer.write(5L * BLOCK, ByteBuffer.wrap(random(4096, 6)));
+    }
+    byte[] written = Files.readAllBytes(path);
+    assertThat(written.length).isEqualTo(bytes.length + BLOCK_BYTES);
+    assertThat(Arrays.copyOfRange(written, written.length - 512, written.length)).isEqualTo(footer);
+    assertThat(new ImageChecker(STORE, VhdOptions.defaults()).check(Location.of(path))).isEmpty();
   }
 
   private Location create() throws IOException {
