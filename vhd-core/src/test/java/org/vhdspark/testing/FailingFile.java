@@ -12,10 +12,10 @@ import org.vhdspark.io.ReadWriteFile;
  * one fails (a write first writes a whole-sector prefix of its data: a torn write), and so does
  * everything after. What a crash does to the operations that no sync made durable is up to the disk:
  * a {@link Loss} undoes some of them, in any combination, as a disk that reorders writes would. The
- * file then ends where the kept operations left it: a lost write takes
- * back the size it gave the file, a lost truncation gives the bytes back. That is what journaling file
- * systems do (ext4 with data=ordered, XFS): they record a larger size only once the data that fills it
- * is on disk, so a crash never leaves a file grown but not filled.
+ * file then ends where the kept operations left it: a lost write takes back the size it gave the file,
+ * a lost truncation gives the bytes back. That is what journaling file systems do (ext4 with
+ * data=ordered, XFS): they record a larger size only once the data that fills it is on disk, so a
+ * crash never leaves a file grown but not filled.
  */
 public final class FailingFile implements ReadWriteFile {
   /** Which of the operations no sync made durable a crash undoes. */
