@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.util.Locale;
 import org.vhdspark.format.Bat;
 import org.vhdspark.format.Batmap;
-import org.vhdspark.format.DynamicHeader;
 import org.vhdspark.format.Footer;
 import org.vhdspark.format.ParseContext;
 import org.vhdspark.format.VhdFormat;
@@ -17,19 +16,15 @@ import org.vhdspark.format.VhdFormatException;
  * bitmap bit set, or readers that trust it and readers that read the bitmaps see different disks.
  */
 final class BatmapRules implements ImageRule {
-  private static final int TAP = VhdFormat.fourCc("tap");
-
   @Override
   public void check(CheckedImage image) throws IOException {
     Footer footer = image.image().footer();
-    int version = footer.creatorVersion();
-    if (!image.image().type().isSparse() || footer.creatorApplication() != TAP || Integer.compareUnsigned(version, Batmap.VERSION_1_1) < 0) {
+    if (!image.image().type().isSparse() || !Batmap.mayBeIn(footer)) {
       return;
     }
-    boolean required = Integer.compareUnsigned(version, Batmap.VERSION_1_2) >= 0;
-    DynamicHeader header = image.header();
+    boolean required = Batmap.isRequiredIn(footer);
     Bat bat = image.image().bat().orElseThrow();
-    long offset = header.tableOffset() + Bat.sizeOnDisk(Integer.toUnsignedLong(header.maxTableEntries()));
+    long offset = Batmap.headerOffset(image.header());
     if (offset > image.dataEnd() - Batmap.HEADER_SIZE) {
       if (required) {
         image.error(String.format(Locale.ROOT, "a blktap %s image needs a batmap header at offset %,d, after the BAT, "

@@ -13,6 +13,7 @@ enum Option {
   AZURE("--azure", null, false, false),
   OFFSET("--offset", null, true, false),
   INPUT("--input", "-i", true, false),
+  DRY_RUN("--dry-run", null, false, false),
   PARENT("--parent", null, true, true),
   ALLOW_PARENT_DIR("--allow-parent-dir", null, true, true),
   NO_VERIFY_CHECKSUMS("--no-verify-checksums", null, false, true),

@@ -23,7 +23,7 @@ import org.vhdspark.io.Location;
 /**
  * The {@code vhd} command line: {@code info}, {@code map}, {@code cat} and {@code check} read local
  * images; {@code create}, {@code snapshot}, {@code write}, {@code diff}, {@code commit} and
- * {@code convert} make and change them. Output goes to the given stream; errors to the error stream
+ * {@code convert} make and change them; {@code repair} puts a damaged image's footers right. Output goes to the given stream; errors to the error stream
  * as one line each, with a stack trace only under {@code --debug}. See docs/cli.md.
  */
 public final class VhdCli {
@@ -37,7 +37,7 @@ public final class VhdCli {
   public static final int EXIT_BROKEN_PIPE = 141;
 
   static final String USAGE_HINT =
-      "usage: vhd {info|map|cat|check|create|snapshot|write|diff|commit|convert} ARGS [options]; 'vhd --help' for more";
+      "usage: vhd {info|map|cat|check|create|snapshot|write|diff|commit|convert|repair} ARGS [options]; 'vhd --help' for more";
   static final String USAGE = """
       usage: vhd COMMAND ARGS [options]
 
@@ -58,6 +58,8 @@ public final class VhdCli {
         commit CHILD                    the child's sectors written into its parent
         convert IMAGE -o OUT [--type dynamic|fixed]
                                         the resolved chain as a new stand-alone image (default dynamic)
+        repair IMAGE [--dry-run]        a damaged footer or footer copy, a torn tail and a blktap batmap
+                                        put right in place; never a data sector
         help                            this text
 
       options:
@@ -71,6 +73,7 @@ public final class VhdCli {
         --azure                     round the size up to a whole MiB, as Azure requires (create, fixed only)
         --offset OFFSET             byte of the disk to write at; suffixes as for --size (write)
         -i, --input FILE            read the bytes from FILE instead of stdin (write)
+        --dry-run                   print the changes repair would make, writing nothing (repair)
         --parent CHILD=PARENT       use PARENT as the parent of CHILD (repeatable)
         --allow-parent-dir DIR      let the chain reach parents in DIR (repeatable)
         --no-verify-checksums       read images whose checksums are wrong (check: warnings, not errors)
@@ -85,7 +88,7 @@ public final class VhdCli {
 
   private static final Map<String, Command> COMMANDS = commands(new InfoCommand(), new MapCommand(), new CatCommand(),
       new CheckCommand(), new CreateCommand(), new SnapshotCommand(), new WriteCommand(), new DiffCommand(),
-      new CommitCommand(), new ConvertCommand());
+      new CommitCommand(), new ConvertCommand(), new RepairCommand());
 
   private VhdCli() {}
 

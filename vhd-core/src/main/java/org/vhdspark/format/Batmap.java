@@ -28,6 +28,23 @@ public record Batmap(long headerOffset, long mapOffset, int mapSectors, int vers
   /** Offset of the checksum in the header. */
   public static final int CHECKSUM = 24;
 
+  private static final int TAP = VhdFormat.fourCc("tap");
+
+  /** Whether the image may carry a batmap: blktap's ("tap") images from creator version 1.1 on. */
+  public static boolean mayBeIn(Footer footer) {
+    return footer.creatorApplication() == TAP && Integer.compareUnsigned(footer.creatorVersion(), VERSION_1_1) >= 0;
+  }
+
+  /** Whether the image must carry one: blktap's images from creator version 1.2 on (1.1 images may lack it). */
+  public static boolean isRequiredIn(Footer footer) {
+    return footer.creatorApplication() == TAP && Integer.compareUnsigned(footer.creatorVersion(), VERSION_1_2) >= 0;
+  }
+
+  /** Where the batmap header sits: right after the BAT, padded, as long as the header's max table entries make it. */
+  public static long headerOffset(DynamicHeader header) {
+    return header.tableOffset() + Bat.sizeOnDisk(VhdFormat.toUnsigned(header.maxTableEntries()));
+  }
+
   /** What the header says, before the map is read. */
   public record Header(long offset, long mapOffset, int mapSectors, int version, int checksum) {}
 

@@ -27,6 +27,11 @@ public final class Bits {
     }
   }
 
+  /** Clears one bit of an on-disk bitmap. */
+  public static void clear(byte[] bytes, int bit) {
+    bytes[bit >>> 3] &= (byte) ~(0x80 >>> (bit & 7));
+  }
+
   /** Whether bits {@code [from, from + count)} of an on-disk bitmap are all set. */
   public static boolean allSet(byte[] bytes, int from, int count) {
     for (int bit = from; bit < from + count; bit++) {

@@ -429,14 +429,12 @@ public final class VhdImage implements Closeable {
     }
 
     private Batmap readBatmap(Footer footer, DynamicHeader header, Bat bat, Layout layout) throws IOException {
-      boolean blktap = footer.creatorApplication() == VhdFormat.fourCc("tap");
-      int version = footer.creatorVersion();
-      if (!blktap || version < 0x00010001) {
+      if (!Batmap.mayBeIn(footer)) {
         return null;
       }
-      long offset = header.tableOffset() + Bat.sizeOnDisk(VhdFormat.toUnsigned(header.maxTableEntries()));
+      long offset = Batmap.headerOffset(header);
       if (offset > layout.dataEnd() - Batmap.HEADER_SIZE) {
-        if (version >= 0x00010002) {
+        if (Batmap.isRequiredIn(footer)) {
           ctx.warn("blktap image without room for its batmap header at offset " + offset + "; bitmaps are read instead");
         }
         return null;
@@ -459,7 +457,7 @@ public final class VhdImage implements Closeable {
         layout.add(batmapHeader.mapOffset(), map.length, "batmap");
         return batmap;
       } catch (VhdFormatException e) {
-        if (version >= 0x00010002) {
+        if (Batmap.isRequiredIn(footer)) {
           ctx.warn("batmap ignored, bitmaps are read instead: " + e.detail());
         }
         return null;

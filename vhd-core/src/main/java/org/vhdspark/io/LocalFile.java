@@ -97,6 +97,11 @@ public final class LocalFile implements ReadWriteFile {
   }
 
   @Override
+  public void truncate(long size) throws IOException {
+    channel.truncate(size);
+  }
+
+  @Override
   public void sync() throws IOException {
     channel.force(true);
   }

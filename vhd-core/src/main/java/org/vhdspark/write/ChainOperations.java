@@ -3,6 +3,7 @@ package org.vhdspark.write;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import org.vhdspark.VhdException;
 import org.vhdspark.format.Bits;
 import org.vhdspark.format.DiskType;
@@ -15,7 +16,10 @@ import org.vhdspark.io.ImageStore;
 import org.vhdspark.io.Location;
 import org.vhdspark.io.ReadWriteFile;
 
-/** Operations over whole chains: commit a child into its parent, flatten a chain, diff two disks. */
+/**
+ * Operations over whole chains: commit a child into its parent, flatten a chain, diff two disks; and
+ * repair of one image.
+ */
 public final class ChainOperations {
   private ChainOperations() {}
 
@@ -55,6 +59,23 @@ public final class ChainOperations {
         return sectors;
       }
     }
+  }
+
+  /**
+   * Repairs the image at {@code image} in place, as blktap's {@code vhd-util repair} does, without
+   * changing one data sector: a damaged or missing footer at the end is restored from the copy at
+   * offset 0 (or the copy from the footer at the end), a torn tail past the last block, or room a
+   * writer left unused, is cut off, and a blktap batmap with a wrong checksum or marking blocks full
+   * that are not is made true. Only the image itself is opened, with checksums verified, never its
+   * parent. Returns the changes made, or with {@code dryRun} those it would make, writing nothing;
+   * none for an image with nothing to repair.
+   *
+   * @throws org.vhdspark.VhdException naming why, with nothing written, when the image cannot be
+   *     repaired safely: it does not open (both footers damaged, a damaged header or BAT), its footers
+   *     disagree about the disk, or its batmap header is damaged
+   */
+  public static List<RepairChange> repair(ImageStore store, Location image, boolean dryRun) throws IOException {
+    return ImageRepair.repair(store, image, dryRun);
   }
 
   /**

@@ -9,10 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vhdspark.VhdException;
-import org.vhdspark.format.Batmap;
 import org.vhdspark.format.Bits;
 import org.vhdspark.format.DiskType;
-import org.vhdspark.format.Footer;
 import org.vhdspark.format.VhdFormat;
 import org.vhdspark.image.VhdChain;
 import org.vhdspark.image.VhdImage;
@@ -27,33 +25,44 @@ import org.vhdspark.io.ReadWriteFile;
  *
  * <p>Partial sectors are completed from what the chain holds. In a dynamic or differencing image only
  * the written sectors' bitmap bits are set, and a new block is zero except where written. Writes are
- * ordered so that a crash at any point leaves every sector with its old or its new contents:
+ * ordered so that a crash at any point leaves every sector with its old or its new contents, and an
+ * image that {@code vhd check} accepts and that takes further writes:
  * <ul>
- *   <li>data, and new blocks (bitmap and data, where the end footer was, the footer moving past
- *       them), are written first; the footer copy at offset 0 keeps the image readable meanwhile;
- *   <li>the metadata that exposes them, bitmap bits and BAT entries, is written only after a sync
- *       has made the data durable. These updates are grouped: one sync serves every write since the
- *       last one, at {@link #flush()}, {@link #close()}, or when {@value #MAX_PENDING_BLOCKS} blocks
- *       wait;
- *   <li>a blktap batmap marks a block full only after its bitmap and BAT entry are durable.
+ *   <li>the last 512 bytes of the file are a valid footer at every moment. New blocks go after the
+ *       image's structures, in room before the end footer; when a block needs more room, the footer
+ *       is first written further on (room for several blocks: one footer write and one sync a group)
+ *       and made durable, and only then are blocks written where it stood. {@link #close()} gives
+ *       unused room back: the footer is written right after the last block, synced, and the file
+ *       cut after it;
+ *   <li>data and new blocks are written first; the metadata that exposes them, bitmap bits and BAT
+ *       entries, is written only after a sync has made the data durable. These updates are grouped:
+ *       one sync serves every write since the last one, at {@link #flush()}, {@link #close()}, or
+ *       when {@value #MAX_PENDING_BLOCKS} blocks wait;
+ *   <li>a blktap batmap is left as it is. It stays true, since writes only add sectors to a block,
+ *       and marking a block full would change two sectors (the map and its checksum) that no
+ *       ordering changes together.
  * </ul>
- * Zeros written over an unallocated block are skipped when no ancestor holds those sectors.
- * Not thread-safe.
+ * Zeros written over an unallocated block are skipped when no ancestor holds those sectors. An image
+ * whose end footer is damaged is refused: {@link ChainOperations#repair} restores it. Not thread-safe.
  */
 public final class VhdWriter implements Closeable {
   private final ReadWriteFile file;
   private final VhdChain chain;
   private final VirtualDisk ancestors;
   private final DiskType type;
-  private final Footer footer;
+  /** The end footer's bytes as found, moved unchanged: re-encoding could drop bytes the copy at 0 keeps. */
+  private final ByteBuffer footer = ByteBuffer.allocate(VhdFormat.FOOTER_SIZE);
   private final long sectorCount;
   private final int blockSize;
   private final int bitmapBytes;
   private final long tableOffset;
   private final int[] bat;
-  private final BatmapState batmap;
   /** Blocks at most waiting for their metadata: bounds memory (a bitmap each) and lost work on a crash. */
   static final int MAX_PENDING_BLOCKS = 1024;
+  /** Room the footer moves ahead by when a new block needs it: 64 MiB, at least one block. */
+  static final long ROOM_BYTES = 64L << 20;
+  /** Blocks must end within the 2^32 - 1 sectors a BAT entry can address (0xFFFFFFFF means none). */
+  private static final long MAX_FILE_END = 0xFFFFFFFFL << VhdFormat.SECTOR_SHIFT;
   private static final byte[] ZEROS = new byte[64 * 1024];
 
   private final byte[] bitmap;
@@ -62,7 +71,13 @@ public final class VhdWriter implements Closeable {
   private final Map<Integer, byte[]> pendingBitmaps = new LinkedHashMap<>();
   /** New blocks whose BAT entries wait for the next sync. */
   private final List<Integer> pendingBatEntries = new ArrayList<>();
+  /** Where the end footer is: the file ends 512 bytes later (or 511, a legacy footer not yet moved). */
   private long footerOffset;
+  /** Where the next new block goes: past every structure, at most {@link #footerOffset}. */
+  private long nextBlockOffset;
+  private int unallocatedBlocks;
+  /** A block was added: the room left at close is given back. */
+  private boolean appended;
   private ByteBuffer newBlock;
 
   private VhdWriter(ReadWriteFile file, VhdChain chain, VirtualDisk ancestors) throws IOException {
@@ -71,26 +86,29 @@ public final class VhdWriter implements Closeable {
     this.ancestors = ancestors;
     VhdImage image = chain.image();
     this.type = image.type();
-    this.footer = image.footer();
     this.sectorCount = image.sectorCount();
     this.blockSize = image.blockSize();
     this.bitmapBytes = VhdFormat.bitmapBytes(blockSize);
     this.footerOffset = image.footerOffset();
     this.bitmap = new byte[bitmapBytes];
+    if (footerOffset == 0 || footerOffset + VhdFormat.LEGACY_FOOTER_SIZE > file.size()) {
+      throw new VhdException(file.name() + ": the footer at the end of the image is damaged; "
+          + "`vhd repair` restores it from the copy at offset 0, then the image can be written");
+    }
+    // A legacy 511-byte footer moves as 512 bytes, its last reserved byte zero.
+    file.readFully(footerOffset, footer.limit((int) Math.min(VhdFormat.FOOTER_SIZE, file.size() - footerOffset)));
+    footer.clear();
     if (type == DiskType.FIXED) {
       this.tableOffset = -1;
       this.bat = null;
-      this.batmap = null;
     } else {
       this.tableOffset = image.header().orElseThrow().tableOffset();
       this.bat = new int[image.bat().orElseThrow().size()];
       for (int i = 0; i < bat.length; i++) {
         bat[i] = image.bat().orElseThrow().entry(i);
+        unallocatedBlocks += bat[i] == VhdFormat.UNALLOCATED ? 1 : 0;
       }
-      this.batmap = image.batmap().map(BatmapState::new).orElse(null);
-    }
-    if (footerOffset == 0 || footerOffset + VhdFormat.LEGACY_FOOTER_SIZE > file.size()) {
-      throw new VhdException(file.name() + ": the footer at the end of the image is damaged; repair the image before writing");
+      this.nextBlockOffset = EndOfData.of(image);
     }
   }
 
@@ -137,38 +155,50 @@ public final class VhdWriter implements Closeable {
     }
   }
 
-  /** Makes every write so far durable and visible: data first, then the metadata that points at it. */
+  /**
+   * Makes every write so far durable and visible: data first, then the metadata that points at it.
+   * Room reserved before the footer is kept for later blocks; {@link #close()} gives it back.
+   */
   public void flush() throws IOException {
+    flush(false);
+  }
+
+  /** Flushes, gives back the room left before the footer, and closes the image. */
+  @Override
+  public void close() throws IOException {
+    try (file; VhdChain ignored = chain) {
+      flush(true);
+    }
+  }
+
+  /**
+   * Syncs the data, then writes the metadata waiting for it; at {@code last}, with the footer at its
+   * final place right after the last block, and once that is durable, cuts the file after it.
+   */
+  private void flush(boolean last) throws IOException {
     file.sync();
-    if (pendingBitmaps.isEmpty() && pendingBatEntries.isEmpty()) {
+    boolean trim = last && appended && footerOffset > nextBlockOffset;
+    if (pendingBitmaps.isEmpty() && pendingBatEntries.isEmpty() && !trim) {
       return;
     }
     for (int block : pendingBatEntries) {
       file.write(tableOffset + block * 4L, ByteBuffer.allocate(4).putInt(0, bat[block]));
     }
-    List<Integer> full = new ArrayList<>();
     for (Map.Entry<Integer, byte[]> pending : pendingBitmaps.entrySet()) {
       file.write(bat(pending.getKey()), ByteBuffer.wrap(pending.getValue()));
-      if (batmap != null && !batmap.isFull(pending.getKey()) && isFull(pending.getValue(), pending.getKey())) {
-        full.add(pending.getKey());
-      }
     }
     pendingBatEntries.clear();
     pendingBitmaps.clear();
     bitmapBlock = -1;
+    if (trim) {
+      // Past the last block, so not yet the end of the file: harmless until the cut below.
+      writeFooter(nextBlockOffset);
+    }
     file.sync();
-    for (int block : full) {
-      batmap.markFull(block, file);
-    }
-    if (!full.isEmpty()) {
+    if (trim) {
+      file.truncate(nextBlockOffset + VhdFormat.FOOTER_SIZE);
       file.sync();
-    }
-  }
-
-  @Override
-  public void close() throws IOException {
-    try (file; VhdChain ignored = chain) {
-      flush();
+      footerOffset = nextBlockOffset;
     }
   }
 
@@ -231,7 +261,7 @@ public final class VhdWriter implements Closeable {
     }
   }
 
-  /** A new block where the end footer is; its BAT entry waits for the next sync. */
+  /** A new block in the room before the end footer; its BAT entry waits for the next sync. */
   private void allocate(int block, int firstSector, ByteBuffer data) throws IOException {
     if (newBlock == null) {
       newBlock = ByteBuffer.allocate(bitmapBytes + blockSize);
@@ -241,20 +271,40 @@ public final class VhdWriter implements Closeable {
     Bits.setRange(bits, firstSector, data.remaining() >>> VhdFormat.SECTOR_SHIFT);
     newBlock.put(0, bits);
     newBlock.put(bitmapBytes + (firstSector << VhdFormat.SECTOR_SHIFT), data, data.position(), data.remaining());
-    long blockOffset = footerOffset;
-    long newFooterOffset = blockOffset + newBlock.capacity();
-    if (newFooterOffset > 0xFFFFFFFFL << VhdFormat.SECTOR_SHIFT) {
-      throw new VhdException(file.name() + ": image would pass 2 TiB, beyond what a BAT can address");
+    long blockOffset = nextBlockOffset;
+    if (blockOffset + newBlock.capacity() > footerOffset) {
+      makeRoom();
     }
     file.write(blockOffset, newBlock.clear());
-    ByteBuffer footerBytes = ByteBuffer.allocate(VhdFormat.FOOTER_SIZE);
-    footer.writeTo(footerBytes);
-    file.write(newFooterOffset, footerBytes);
-    footerOffset = newFooterOffset;
+    nextBlockOffset = blockOffset + newBlock.capacity();
+    appended = true;
+    unallocatedBlocks--;
     bat[block] = (int) (blockOffset >>> VhdFormat.SECTOR_SHIFT);
     pendingBatEntries.add(block);
     pendingBitmaps.put(block, bits);
     flushIfMany();
+  }
+
+  /**
+   * Moves the end footer ahead, past room for several new blocks (at most those still unallocated),
+   * and makes it durable before any block is written where it stood: the file never ends in anything
+   * but a valid footer.
+   */
+  private void makeRoom() throws IOException {
+    long blockBytes = bitmapBytes + (long) blockSize;
+    long fitting = (MAX_FILE_END - nextBlockOffset) / blockBytes;
+    if (fitting < 1) {
+      throw new VhdException(file.name() + ": image would pass 2 TiB, beyond what a BAT can address");
+    }
+    long blocks = Math.min(fitting, Math.max(1, Math.min(ROOM_BYTES / blockBytes, unallocatedBlocks)));
+    long roomEnd = nextBlockOffset + blocks * blockBytes;
+    writeFooter(roomEnd);
+    file.sync();
+    footerOffset = roomEnd;
+  }
+
+  private void writeFooter(long offset) throws IOException {
+    file.write(offset, footer.duplicate());
   }
 
   private void flushIfMany() throws IOException {
@@ -272,12 +322,6 @@ public final class VhdWriter implements Closeable {
     }
     return pending;
   }
-
-  private boolean isFull(byte[] bits, int block) {
-    int sectorsPerBlock = blockSize >>> VhdFormat.SECTOR_SHIFT;
-    return Bits.allSet(bits, 0, (int) Math.min(sectorsPerBlock, sectorCount - (long) block * sectorsPerBlock));
-  }
-
 
   private boolean isAllocated(int block) {
     return block < bat.length && bat[block] != VhdFormat.UNALLOCATED;
@@ -313,30 +357,5 @@ public final class VhdWriter implements Closeable {
       }
     }
     return true;
-  }
-
-  /** A blktap batmap kept true: a block is marked full once all its sectors are present. */
-  private static final class BatmapState {
-    private final Batmap batmap;
-    private final byte[] map;
-
-    BatmapState(Batmap batmap) {
-      this.batmap = batmap;
-      this.map = batmap.map().clone();
-    }
-
-    boolean isFull(int block) {
-      return Bits.get(map, block);
-    }
-
-    /** Map sector first, then the header's checksum: a crash between leaves a batmap readers ignore. */
-    void markFull(int block, ReadWriteFile file) throws IOException {
-      Bits.setRange(map, block, 1);
-      int sector = (block >>> 3) / VhdFormat.SECTOR_SIZE;
-      file.write(batmap.mapOffset() + (long) sector * VhdFormat.SECTOR_SIZE,
-          ByteBuffer.wrap(map, sector * VhdFormat.SECTOR_SIZE, VhdFormat.SECTOR_SIZE));
-      file.write(batmap.headerOffset() + Batmap.CHECKSUM,
-          ByteBuffer.allocate(4).putInt(0, Batmap.checksum(batmap.version(), map)));
-    }
   }
 }

@@ -11,12 +11,17 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.vhdspark.Finding;
+import org.vhdspark.check.ImageChecker;
 import org.vhdspark.image.VhdChain;
 import org.vhdspark.image.VhdOptions;
 import org.vhdspark.image.VirtualDisk;
@@ -27,14 +32,26 @@ import org.vhdspark.testing.FailingFile;
 import org.vhdspark.testing.ImageBuilder;
 
 /**
- * Crashes at every write and sync of a sequence of allocating, partial-sector and bitmap-changing
- * writes, with torn writes, and with random subsets of the writes no sync made durable lost (as a disk
- * that reorders writes may lose them): the image must always open, and every sector must read a value
- * it had at some point of the sequence (before it, or after one of its writes).
+ * Crashes at every write, truncation and sync of a sequence of allocating, partial-sector and
+ * bitmap-changing writes, with torn writes, and with random subsets of the operations no sync made
+ * durable lost (as a disk that reorders writes may lose them). At every crash point the image must
+ * be valid, not only readable: {@code vhd check} finds no error in it; every sector reads a value it
+ * had at some point of the sequence (before it, or after one of its writes); and it takes a further
+ * write (a new block and partial sectors) that reads back, leaving the image still valid.
  */
 class TestWriterCrash {
   private static final long SIZE = 6L << 20;
   private static final int BLOCK = 1 << 20;
+  /** What a crash undoes of the operations no sync made durable: fixed patterns, and random ones. */
+  private static final Map<String, Supplier<FailingFile.Loss>> LOSSES = new LinkedHashMap<>();
+
+  static {
+    LOSSES.put("none", () -> null);
+    LOSSES.put("all", FailingFile.Loss::all);
+    LOSSES.put("all but the newest", FailingFile.Loss::allButTheNewest);
+    LOSSES.put("random, seed 0", () -> FailingFile.Loss.random(0));
+    LOSSES.put("random, seed 1", () -> FailingFile.Loss.random(1));
+  }
 
   @TempDir
   Path dir;
@@ -50,16 +67,19 @@ class TestWriterCrash {
     Path image = pristine.resolveSibling("crash.vhd");
     for (int torn = 0; torn <= 1; torn++) {
       for (int allowed = 0; allowed < total; allowed++) {
-        for (long lossSeed = -1; lossSeed < 2; lossSeed++) {
+        for (String loss : LOSSES.keySet()) {
           Files.copy(pristine, image, StandardCopyOption.REPLACE_EXISTING);
           int allowedOps = allowed;
           int tornSectors = torn * 3;
-          long seed = lossSeed;
-          assertThatThrownBy(() -> replay(image, writes, allowedOps, tornSectors, seed))
+          assertThatThrownBy(() -> replay(image, writes, allowedOps, tornSectors, LOSSES.get(loss).get()))
               .as(kind + ": crash after " + allowed + " of " + total + " operations")
               .isInstanceOf(FailingFile.CrashException.class);
-          checkReadable(image, permitted, kind + " crash after " + allowed + " of " + total + " (torn " + tornSectors
-              + ", unsynced writes lost with seed " + lossSeed + ")");
+          String context = kind + " crash after " + allowed + " of " + total + " (torn " + tornSectors
+              + ", unsynced operations lost: " + loss + ")";
+          assertValid(image, context);
+          byte[] content = checkReadable(image, permitted, context);
+          writeAgain(image, content, context);
+          assertValid(image, context + ", then written again");
         }
       }
     }
@@ -104,7 +124,7 @@ class TestWriterCrash {
     writes.add(new long[] {100, 1000});                  // partial sectors, existing or new block
     writes.add(new long[] {2L * BLOCK + 7, 3000});       // new block, partial head
     writes.add(new long[] {2100 * 512 + 512 * 45, 512}); // allocated block, new bitmap bit
-    writes.add(new long[] {4L * BLOCK, BLOCK});          // a whole block: batmap marks it full
+    writes.add(new long[] {4L * BLOCK, BLOCK});          // a whole block (a batmap is left as it is)
     writes.add(new long[] {BLOCK - 300, 600});           // across a block boundary
     writes.add(new long[] {SIZE - 512, 512});            // the last sector
     return writes;
@@ -116,10 +136,10 @@ class TestWriterCrash {
     return data;
   }
 
-  private static void replay(Path image, List<long[]> writes, int allowed, int tornSectors, long lossSeed)
+  private static void replay(Path image, List<long[]> writes, int allowed, int tornSectors, FailingFile.Loss loss)
       throws IOException {
     Location location = Location.of(image);
-    FailingFile file = new FailingFile(LocalFile.openForUpdate(image), allowed, tornSectors, lossSeed);
+    FailingFile file = new FailingFile(LocalFile.openForUpdate(image), allowed, tornSectors, loss);
     try (VhdWriter writer = VhdWriter.open(LocalImageStore.INSTANCE, location, VhdOptions.defaults(), file)) {
       for (int i = 0; i < writes.size(); i++) {
         writer.write(writes.get(i)[0], ByteBuffer.wrap(dataFor(i, (int) writes.get(i)[1])));
@@ -157,11 +177,31 @@ class TestWriterCrash {
     return permitted;
   }
 
-  private static void checkReadable(Path image, List<Set<Long>> permitted, String context) throws IOException {
+  /** The disk as read, once every sector is proved to hold a permitted value. */
+  private static byte[] checkReadable(Path image, List<Set<Long>> permitted, String context) throws IOException {
     byte[] content = readAll(image);
     for (int s = 0; s < permitted.size(); s++) {
       assertThat(permitted.get(s)).as(context + ": sector " + s).contains(hash(content, s));
     }
+    return content;
+  }
+
+  /** vhd-util check's rules find no error (the image's folder holds its parent). */
+  private static void assertValid(Path image, String context) throws IOException {
+    List<Finding> findings = new ImageChecker(LocalImageStore.INSTANCE, VhdOptions.defaults()).check(Location.of(image));
+    assertThat(findings).as(context).noneMatch(finding -> finding.severity() == Finding.Severity.ERROR);
+  }
+
+  /** A write into a block the sequence leaves alone (new in sparse images), with partial sectors, reads back. */
+  private static void writeAgain(Path image, byte[] content, String context) throws IOException {
+    byte[] data = dataFor(99, 5000);
+    long offset = 3L * BLOCK + 1001;
+    FailingFile file = new FailingFile(LocalFile.openForUpdate(image), Integer.MAX_VALUE, 0);
+    try (VhdWriter writer = VhdWriter.open(LocalImageStore.INSTANCE, Location.of(image), VhdOptions.defaults(), file)) {
+      writer.write(offset, ByteBuffer.wrap(data));
+    }
+    System.arraycopy(data, 0, content, (int) offset, data.length);
+    assertThat(readAll(image)).as(context + ": the disk after a further write").isEqualTo(content);
   }
 
   private static byte[] readAll(Path image) throws IOException {
