@@ -17,7 +17,7 @@ import org.vhdspark.io.ReadWriteFile;
  * data=ordered, XFS): they record a larger size only once the data that fills it is on disk, so a
  * crash never leaves a file grown but not filled.
  */
-public final class FailingFile implements ReadWriteFile {
+public final class FailingFile extends ForwardingReadWriteFile {
   /** Which of the operations no sync made durable a crash undoes. */
   public interface Loss {
     /** Whether the {@code index}-th (oldest first) of the {@code count} unsynced operations is undone. */
@@ -73,6 +73,7 @@ public final class FailingFile implements ReadWriteFile {
 
   /** A crash that undoes what {@code loss} says of the unsynced operations; null undoes none. */
   public FailingFile(ReadWriteFile delegate, int allowed, int tornSectors, Loss loss) throws IOException {
+    super(delegate);
     this.delegate = delegate;
     this.allowed = allowed;
     this.tornSectors = tornSectors;
@@ -83,21 +84,6 @@ public final class FailingFile implements ReadWriteFile {
   /** Writes, truncations and syncs that went through. */
   public int operations() {
     return operations;
-  }
-
-  @Override
-  public String name() {
-    return delegate.name();
-  }
-
-  @Override
-  public long size() throws IOException {
-    return delegate.size();
-  }
-
-  @Override
-  public void readFully(long position, ByteBuffer dst) throws IOException {
-    delegate.readFully(position, dst);
   }
 
   @Override
@@ -134,11 +120,6 @@ public final class FailingFile implements ReadWriteFile {
     // What survives a crash is this class's to decide: a real sync would only slow the tests down.
     unsynced.clear();
     syncedSize = delegate.size();
-  }
-
-  @Override
-  public void close() throws IOException {
-    delegate.close();
   }
 
   private void remember(long position, int length, boolean truncation) throws IOException {

@@ -25,6 +25,7 @@ import org.vhdspark.io.LocalImageStore;
 import org.vhdspark.io.Location;
 import org.vhdspark.io.ReadWriteFile;
 import org.vhdspark.testing.FailingFile;
+import org.vhdspark.testing.ForwardingReadWriteFile;
 import org.vhdspark.testing.ImageBuilder;
 
 /**
@@ -155,7 +156,7 @@ class TestWriterRoom {
   }
 
   /** Records where footers and new blocks are written, the truncations and the syncs. */
-  private static final class Recording implements ReadWriteFile {
+  private static final class Recording extends ForwardingReadWriteFile {
     private final ReadWriteFile delegate;
     final List<Long> footers = new ArrayList<>();
     final List<Long> blockWrites = new ArrayList<>();
@@ -163,27 +164,13 @@ class TestWriterRoom {
     int syncs;
 
     Recording(ReadWriteFile delegate) {
+      super(delegate);
       this.delegate = delegate;
     }
 
     /** Offsets of the footers written, the copy at offset 0 aside. */
     List<Long> footerWrites() {
       return footers;
-    }
-
-    @Override
-    public String name() {
-      return delegate.name();
-    }
-
-    @Override
-    public long size() throws IOException {
-      return delegate.size();
-    }
-
-    @Override
-    public void readFully(long position, ByteBuffer dst) throws IOException {
-      delegate.readFully(position, dst);
     }
 
     @Override
@@ -206,11 +193,6 @@ class TestWriterRoom {
     public void sync() throws IOException {
       syncs++;
       delegate.sync();
-    }
-
-    @Override
-    public void close() throws IOException {
-      delegate.close();
     }
   }
 }
