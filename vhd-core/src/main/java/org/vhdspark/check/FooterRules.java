@@ -94,7 +94,7 @@ final class FooterRules implements ImageRule {
       }
     }
     image.error("the footer at the end is unusable (" + reason + "); only readers that fall back to the copy at offset 0 "
-        + "(blktap, DiscUtils, this library) can open the image");
+        + "(blktap, DiscUtils, this library) can open the image; `vhd repair` restores it from that copy");
   }
 
   private static void checkFields(CheckedImage image, ByteBuffer footer, long offset) {
