@@ -33,7 +33,9 @@ final class RepairCommand implements Command {
   public int run(Invocation invocation) throws IOException, UsageException {
     Location image = invocation.image();
     boolean dryRun = invocation.has(Option.DRY_RUN);
-    List<RepairChange> changes = ChainOperations.repair(invocation.store(), image, dryRun);
+    List<RepairChange> changes = dryRun
+        ? ChainOperations.planRepair(invocation.store(), image)
+        : ChainOperations.repair(invocation.store(), image);
     JsonWriter json = JsonWriter.compact().beginObject()
         .field("path", image.toString())
         .field("dryRun", dryRun)

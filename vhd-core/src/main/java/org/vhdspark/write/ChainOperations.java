@@ -67,15 +67,19 @@ public final class ChainOperations {
    * offset 0 (or the copy from the footer at the end), a torn tail past the last block, or room a
    * writer left unused, is cut off, and a blktap batmap with a wrong checksum or marking blocks full
    * that are not is made true. Only the image itself is opened, with checksums verified, never its
-   * parent. Returns the changes made, or with {@code dryRun} those it would make, writing nothing;
-   * none for an image with nothing to repair.
+   * parent. Returns the changes made; none for an image with nothing to repair.
    *
    * @throws org.vhdspark.VhdException naming why, with nothing written, when the image cannot be
    *     repaired safely: it does not open (both footers damaged, a damaged header or BAT), its footers
    *     disagree about the disk, or its batmap header is damaged
    */
-  public static List<RepairChange> repair(ImageStore store, Location image, boolean dryRun) throws IOException {
-    return ImageRepair.repair(store, image, dryRun);
+  public static List<RepairChange> repair(ImageStore store, Location image) throws IOException {
+    return ImageRepair.repair(store, image, false);
+  }
+
+  /** The changes {@link #repair} would make, writing nothing; it fails where repair would. */
+  public static List<RepairChange> planRepair(ImageStore store, Location image) throws IOException {
+    return ImageRepair.repair(store, image, true);
   }
 
   /**

@@ -35,7 +35,7 @@ class TestRepairInterop {
 
     damage(image, damage, written);
     assertThat(Files.readAllBytes(image)).isNotEqualTo(written);
-    assertThat(ChainOperations.repair(LocalImageStore.INSTANCE, Location.of(image), false)).isNotEmpty();
+    assertThat(ChainOperations.repair(LocalImageStore.INSTANCE, Location.of(image))).isNotEmpty();
 
     assertThat(Files.readAllBytes(image)).as("the file QEMU wrote").isEqualTo(written);
     byte[] qemuAfter = Files.readAllBytes(Qemu.convertToRaw(image, dir.resolve("after.raw")));

@@ -198,10 +198,10 @@ class TestImageRepair {
     byte[] damaged = Files.readAllBytes(image);
     Path copy = Files.copy(image, dir.resolve("copy.vhd"));
 
-    List<RepairChange> planned = ChainOperations.repair(STORE, Location.of(image), true);
+    List<RepairChange> planned = ChainOperations.planRepair(STORE, Location.of(image));
 
     assertThat(Files.readAllBytes(image)).isEqualTo(damaged);
-    assertThat(planned).isNotEmpty().isEqualTo(ChainOperations.repair(STORE, Location.of(copy), false));
+    assertThat(planned).isNotEmpty().isEqualTo(ChainOperations.repair(STORE, Location.of(copy)));
   }
 
   @Test
@@ -301,13 +301,13 @@ class TestImageRepair {
   }
 
   private static List<RepairChange> repair(Path image) throws IOException {
-    return ChainOperations.repair(STORE, Location.of(image), false);
+    return ChainOperations.repair(STORE, Location.of(image));
   }
 
   private static void assertRefused(Path image, String message) throws IOException {
     byte[] before = Files.readAllBytes(image);
     assertThatThrownBy(() -> repair(image)).isInstanceOf(VhdException.class).hasMessageContaining(message);
-    assertThatThrownBy(() -> ChainOperations.repair(STORE, Location.of(image), true)).hasMessageContaining(message);
+    assertThatThrownBy(() -> ChainOperations.planRepair(STORE, Location.of(image))).hasMessageContaining(message);
     assertThat(Files.readAllBytes(image)).as("nothing written").isEqualTo(before);
   }
 
