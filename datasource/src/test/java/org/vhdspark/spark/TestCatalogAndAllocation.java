@@ -1,6 +1,5 @@
 package org.vhdspark.spark;
 
-import org.vhdspark.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -20,6 +19,7 @@ import org.vhdspark.image.VhdChain;
 import org.vhdspark.image.VhdImage;
 import org.vhdspark.image.VhdOptions;
 import org.vhdspark.image.VirtualDisk;
+import org.vhdspark.testing.Fixtures;
 
 /** The catalog (a row per image) and the allocation map (a row per run): right, and metadata only. */
 @ExtendWith(SharedSpark.class)

@@ -1,6 +1,5 @@
 package org.vhdspark.spark;
 
-import org.vhdspark.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.vhdspark.image.BlockRuns;
 import org.vhdspark.image.VhdOptions;
 import org.vhdspark.image.VirtualDisk;
+import org.vhdspark.testing.Fixtures;
 
 /** The real images of ../shared/fixtures read through Spark, against their known contents and vhd-core. */
 @ExtendWith(SharedSpark.class)

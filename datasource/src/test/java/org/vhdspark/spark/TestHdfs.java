@@ -1,6 +1,5 @@
 package org.vhdspark.spark;
 
-import org.vhdspark.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -38,6 +37,7 @@ import org.vhdspark.image.VhdOptions;
 import org.vhdspark.image.VirtualDisk;
 import org.vhdspark.io.LocalImageStore;
 import org.vhdspark.io.Location;
+import org.vhdspark.testing.Fixtures;
 
 /**
  * The blktap chain on a MiniDFSCluster (loopback only, started once for the class): the same bytes

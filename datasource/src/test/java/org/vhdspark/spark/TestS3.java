@@ -1,6 +1,5 @@
 package org.vhdspark.spark;
 
-import org.vhdspark.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -28,6 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vhdspark.image.VhdOptions;
 import org.vhdspark.image.VirtualDisk;
+import org.vhdspark.testing.Fixtures;
 
 /**
  * The blktap chain through s3a:// against s3proxy (an in-memory S3 endpoint started in this JVM on

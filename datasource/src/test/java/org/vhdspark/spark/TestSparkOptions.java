@@ -1,6 +1,5 @@
 package org.vhdspark.spark;
 
-import org.vhdspark.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +14,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.vhdspark.testing.Fixtures;
 
 /** Options as users pass them through Spark: errors name the option; session defaults apply. */
 @ExtendWith(SharedSpark.class)

@@ -21,6 +21,8 @@ public final class VhdFormat {
   /** Data offset of fixed images and of the dynamic header: "none". */
   public static final long NO_OFFSET = 0xFFFFFFFFFFFFFFFFL;
   public static final int UNALLOCATED = 0xFFFFFFFF;
+  /** Blocks must end within the 2^32 - 1 sectors a BAT entry can address (all ones means none): 2 TiB. */
+  public static final long MAX_BLOCK_END = 0xFFFFFFFFL << SECTOR_SHIFT;
   public static final int VERSION_1_0 = 0x00010000;
   /** VHD timestamps count seconds from 2000-01-01T00:00:00Z. */
   public static final long EPOCH_UNIX_SECONDS = 946_684_800L;

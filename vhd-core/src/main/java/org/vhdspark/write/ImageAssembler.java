@@ -2,12 +2,7 @@ package org.vhdspark.write;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import org.vhdspark.format.Bat;
-import org.vhdspark.format.DynamicHeader;
-import org.vhdspark.format.ParentLocator;
 import org.vhdspark.format.VhdFormat;
 import org.vhdspark.io.WriteSink;
 
@@ -22,10 +17,9 @@ import org.vhdspark.io.WriteSink;
  * (e.g. rename it into place) only after {@code finish}.
  */
 public final class ImageAssembler {
-  private static final long BAT_OFFSET = VhdFormat.FOOTER_SIZE + VhdFormat.HEADER_SIZE;
-
   private final WriteSink sink;
   private final ImageSpec spec;
+  private final ImageHead head;
   private final int bitmapBytes;
   private final int[] bat;
   private long nextBlockOffset;
@@ -38,47 +32,21 @@ public final class ImageAssembler {
   /** The first block write that failed: the image must not be finished with that block in its BAT. */
   private IOException failure;
 
-  private ImageAssembler(WriteSink sink, ImageSpec spec, long firstBlockOffset) {
+  private ImageAssembler(WriteSink sink, ImageSpec spec, ImageHead head) {
     this.sink = sink;
     this.spec = spec;
+    this.head = head;
     this.bitmapBytes = VhdFormat.bitmapBytes(spec.blockSize());
     this.bat = new int[spec.blockCount()];
     Arrays.fill(bat, VhdFormat.UNALLOCATED);
-    this.nextBlockOffset = firstBlockOffset;
+    this.nextBlockOffset = head.length();
   }
 
   /** Writes the image's metadata to the empty {@code sink} and returns the assembler for its blocks. */
   public static ImageAssembler begin(WriteSink sink, ImageSpec spec) throws IOException {
-    long batBytes = Bat.sizeOnDisk(spec.blockCount());
-    long at = BAT_OFFSET + batBytes;
-    List<ParentLocator> locators = new ArrayList<>();
-    List<byte[]> payloads = new ArrayList<>();
-    for (ImageSpec.Locator locator : spec.locators()) {
-      byte[] payload = locator.payload();
-      int space = VhdFormat.roundUpToSector(payload.length);
-      // Data space in bytes, as Windows and blktap write it (readers take values >= 512 as bytes).
-      locators.add(new ParentLocator(locators.size(), locator.platform().code(), space, payload.length, at));
-      payloads.add(payload);
-      at += space;
-    }
-    while (locators.size() < ParentLocator.SLOTS) {
-      locators.add(new ParentLocator(locators.size(), 0, 0, 0, 0));
-    }
-    ImageAssembler assembler = new ImageAssembler(sink, spec, at);
-
-    ByteBuffer footer = ByteBuffer.allocate(VhdFormat.FOOTER_SIZE);
-    spec.footer().writeTo(footer);
-    sink.write(0, footer);
-    ByteBuffer header = ByteBuffer.allocate(VhdFormat.HEADER_SIZE);
-    new DynamicHeader(VhdFormat.NO_OFFSET, BAT_OFFSET, VhdFormat.VERSION_1_0, spec.blockCount(), spec.blockSize(), 0,
-        spec.parentUniqueId(), spec.parentTimestamp(), spec.parentName(), locators).writeTo(header);
-    sink.write(VhdFormat.FOOTER_SIZE, header);
-    assembler.writeBat();
-    for (int i = 0; i < payloads.size(); i++) {
-      ByteBuffer payload = ByteBuffer.allocate(VhdFormat.roundUpToSector(payloads.get(i).length));
-      payload.put(payloads.get(i)).clear();
-      sink.write(locators.get(i).dataOffset(), payload);
-    }
+    ImageHead head = ImageHead.of(spec);
+    ImageAssembler assembler = new ImageAssembler(sink, spec, head);
+    head.write(sink, assembler.bat);
     return assembler;
   }
 
@@ -121,7 +89,7 @@ public final class ImageAssembler {
     }
     long offset = nextBlockOffset;
     long end = offset + bitmapBytes + (long) spec.blockSize();
-    if (end > 0xFFFFFFFFL << VhdFormat.SECTOR_SHIFT) {
+    if (end > VhdFormat.MAX_BLOCK_END) {
       throw new IOException(sink.name() + ": image would pass 2 TiB, beyond what a BAT can address");
     }
     nextBlockOffset = end;
@@ -159,20 +127,9 @@ public final class ImageAssembler {
       throw new IOException(sink.name() + ": not finished, a block failed to write: " + failure.getMessage(), failure);
     }
     sink.sync();
-    writeBat();
-    ByteBuffer footer = ByteBuffer.allocate(VhdFormat.FOOTER_SIZE);
-    spec.footer().writeTo(footer);
-    sink.write(nextBlockOffset, footer);
+    ImageHead.writeBat(sink, bat);
+    sink.write(nextBlockOffset, head.footer());
     sink.sync();
     complete = true;
-  }
-
-  private void writeBat() throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate((int) Bat.sizeOnDisk(bat.length));
-    buf.asIntBuffer().put(bat);
-    for (int i = bat.length * 4; i < buf.capacity(); i++) {
-      buf.put(i, (byte) 0xFF);
-    }
-    sink.write(BAT_OFFSET, buf);
   }
 }

@@ -61,8 +61,6 @@ public final class VhdWriter implements Closeable {
   static final int MAX_PENDING_BLOCKS = 1024;
   /** Room the footer moves ahead by when a new block needs it: 64 MiB, at least one block. */
   static final long ROOM_BYTES = 64L << 20;
-  /** Blocks must end within the 2^32 - 1 sectors a BAT entry can address (0xFFFFFFFF means none). */
-  private static final long MAX_FILE_END = 0xFFFFFFFFL << VhdFormat.SECTOR_SHIFT;
   private static final byte[] ZEROS = new byte[64 * 1024];
 
   private final byte[] bitmap;
@@ -292,7 +290,7 @@ public final class VhdWriter implements Closeable {
    */
   private void makeRoom() throws IOException {
     long blockBytes = bitmapBytes + (long) blockSize;
-    long fitting = (MAX_FILE_END - nextBlockOffset) / blockBytes;
+    long fitting = (VhdFormat.MAX_BLOCK_END - nextBlockOffset) / blockBytes;
     if (fitting < 1) {
       throw new VhdException(file.name() + ": image would pass 2 TiB, beyond what a BAT can address");
     }

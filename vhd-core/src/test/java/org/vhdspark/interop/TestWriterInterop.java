@@ -3,6 +3,7 @@ package org.vhdspark.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vhdspark.format.Bat;
+import org.vhdspark.format.Bits;
 import org.vhdspark.format.DiskType;
 import org.vhdspark.format.Footer;
 import org.vhdspark.format.Geometry;
@@ -34,6 +36,9 @@ import org.vhdspark.io.LocalImageStore;
 import org.vhdspark.io.Location;
 import org.vhdspark.testing.Fixtures;
 import org.vhdspark.write.ChainOperations;
+import org.vhdspark.write.FragmentWriter;
+import org.vhdspark.write.FragmentedImage;
+import org.vhdspark.write.ImageSpec;
 
 /**
  * Images our writer creates and writes read the same in QEMU and libvhdi as in vhd-core: fixed and
@@ -284,6 +289,45 @@ class TestWriterInterop {
     Libvhdi.Reading theirs = Libvhdi.read(image);
     assertThat(theirs.mediaSize()).isEqualTo(8L * MIB);
     assertThat(theirs.sha256()).as("libvhdi's read of the converted image").isEqualTo(expected);
+  }
+
+  /**
+   * blktap's level3 chain written as fragments (blocks dealt to three files, in reverse order) and
+   * joined, as the Spark write joins its tasks' files: QEMU and libvhdi read the fixture's expected disk.
+   */
+  @Test
+  void joinedFragmentsReadAlikeInQemuAndLibvhdi(@TempDir Path dir) throws IOException {
+    Qemu.requireTools();
+    String expected = Fixtures.blktapSha256("level3");
+    Path image = dir.resolve("level3-joined.vhd");
+    try (VirtualDisk source = OurReader.resolved(Fixtures.blktap("level3"), VhdOptions.defaults())) {
+      ImageSpec spec = ImageSpec.dynamic(source.size()).withBlockSize(source.sectorsPerBlock() * 512);
+      List<FragmentWriter> writers = new ArrayList<>();
+      List<LocalFile> files = new ArrayList<>();
+      for (int f = 0; f < 3; f++) {
+        files.add(LocalFile.create(dir.resolve(".fragment-" + f)));
+        writers.add(new FragmentWriter(files.get(f), spec));
+      }
+      ByteBuffer bitmap = ByteBuffer.allocate(VhdFormat.bitmapBytes(spec.blockSize()));
+      Bits.setRange(bitmap.array(), 0, spec.sectorsPerBlock());
+      ByteBuffer data = ByteBuffer.allocate(spec.blockSize());
+      for (int block = source.blockCount() - 1; block >= 0; block--) {
+        source.read((long) block * spec.blockSize(), data.clear());
+        writers.get(block % 3).addBlock(block, bitmap.clear(), data.flip());
+      }
+      FragmentedImage joined = FragmentedImage.of(spec, writers.stream().map(FragmentWriter::blocks).toList());
+      try (LocalFile out = LocalFile.create(image)) {
+        joined.copy(files, out, 1 << 20);
+      }
+      for (LocalFile file : files) {
+        file.close();
+      }
+    }
+    assertThat(Fixtures.sha256(OurReader.readAll(image, VhdOptions.defaults()))).isEqualTo(expected);
+    assertSoundInQemu(image);
+    byte[] qemu = Files.readAllBytes(Qemu.convertToRaw(image, dir.resolve("qemu.raw")));
+    assertThat(Fixtures.sha256(qemu)).as("qemu-img convert -f vpc, at the current size").isEqualTo(expected);
+    assertThat(Libvhdi.read(image).sha256()).as("libvhdi's read of the joined image").isEqualTo(expected);
   }
 
   /**
