@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vhdspark.format.Bat;
+import org.vhdspark.format.Bits;
 import org.vhdspark.format.VhdFormat;
 import org.vhdspark.image.VhdChain;
 import org.vhdspark.image.VhdImage;
@@ -37,7 +39,11 @@ import org.vhdspark.image.VhdOptions;
 import org.vhdspark.image.VirtualDisk;
 import org.vhdspark.io.LocalImageStore;
 import org.vhdspark.io.Location;
+import org.vhdspark.io.WriteSink;
 import org.vhdspark.testing.Fixtures;
+import org.vhdspark.write.FragmentWriter;
+import org.vhdspark.write.FragmentedImage;
+import org.vhdspark.write.ImageSpec;
 
 /**
  * The blktap chain on a MiniDFSCluster (loopback only, started once for the class): the same bytes
@@ -105,6 +111,76 @@ class TestHdfs {
   void everyLevelReassemblesToItsResolvedDisk(String level) throws IOException {
     Dataset<Row> rows = vhd().option("includeUnallocated", "true").load(hdfs(level));
     assertThat(TestFixtureScans.Rows.sha256InSectorOrder(rows, 1)).isEqualTo(Fixtures.blktapSha256(level));
+  }
+
+  /**
+   * The layout the Spark write will use: blocks written to fragment files beside the target (HDFS
+   * concat takes only sources in the target's folder), a head and a footer file, joined by concat
+   * with no data copied. Fragments end in partial HDFS blocks, which concat keeps in the middle.
+   */
+  @Test
+  void fragmentsJoinedByConcatReadAsTheChain() throws IOException {
+    org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(dir, "joined");
+    fs.mkdirs(folder);
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(folder, "flat.vhd");
+    List<org.apache.hadoop.fs.Path> pieces = new ArrayList<>();
+    List<int[]> blockLists = new ArrayList<>();
+    ImageSpec spec;
+    try (VirtualDisk source = Images.resolved(Fixtures.blktap("level3"), VhdOptions.defaults())) {
+      spec = ImageSpec.dynamic(source.size()).withBlockSize(source.sectorsPerBlock() * 512);
+      ByteBuffer bitmap = ByteBuffer.allocate(VhdFormat.bitmapBytes(spec.blockSize()));
+      Bits.setRange(bitmap.array(), 0, spec.sectorsPerBlock());
+      ByteBuffer data = ByteBuffer.allocate(spec.blockSize());
+      for (int f = 0; f < 2; f++) {
+        org.apache.hadoop.fs.Path fragment = new org.apache.hadoop.fs.Path(folder, ".flat.vhd.fragment-" + f);
+        try (StreamSink sink = new StreamSink(fs.create(fragment, false), fragment.toString())) {
+          FragmentWriter writer = new FragmentWriter(sink, spec);
+          for (int block = source.blockCount() - 1 - f; block >= 0; block -= 2) {
+            source.read((long) block * spec.blockSize(), data.clear());
+            writer.addBlock(block, bitmap.clear(), data.flip());
+          }
+          blockLists.add(writer.blocks());
+        }
+        pieces.add(fragment);
+      }
+    }
+    FragmentedImage image = FragmentedImage.of(spec, blockLists);
+    try (StreamSink head = new StreamSink(fs.create(target, false), target.toString())) {
+      image.writeHead(head);
+    }
+    org.apache.hadoop.fs.Path footer = new org.apache.hadoop.fs.Path(folder, ".flat.vhd.footer");
+    try (StreamSink sink = new StreamSink(fs.create(footer, false), footer.toString())) {
+      sink.write(0, image.footer());
+    }
+    pieces.add(footer);
+    fs.concat(target, pieces.toArray(org.apache.hadoop.fs.Path[]::new));
+
+    assertThat(fs.listStatus(folder)).extracting(status -> status.getPath().getName()).containsExactly("flat.vhd");
+    assertThat(fs.getFileStatus(target).getLen()).isEqualTo(image.size());
+    Dataset<Row> rows = vhd().option("includeUnallocated", "true").load(target.toString());
+    assertThat(TestFixtureScans.Rows.sha256InSectorOrder(rows, 1)).isEqualTo(Fixtures.blktapSha256("level3"));
+  }
+
+  /** Positional writes onto an HDFS stream, which only appends: each must start where the last ended. */
+  private record StreamSink(org.apache.hadoop.fs.FSDataOutputStream out, String name) implements WriteSink {
+    @Override
+    public void write(long position, ByteBuffer src) throws IOException {
+      if (position != out.getPos()) {
+        throw new IOException(name + ": write at " + position + ", but the stream is at " + out.getPos());
+      }
+      out.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
+      src.position(src.limit());
+    }
+
+    @Override
+    public void sync() throws IOException {
+      out.hsync();
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.close();
+    }
   }
 
   @Test
