@@ -74,11 +74,7 @@ final class VhdRelation extends BaseRelation implements PrunedFilteredScan {
    */
   @Override
   public RDD<Row> buildScan(String[] requiredColumns, Filter[] filters) {
-    Dataset<Row> read = sqlContext.sparkSession().read().format(VhdDataSource.class.getName())
-        .options(tableOptions)
-        .option(VhdReadOptions.OUTPUT, VhdReadOptions.label(options.output()))
-        .option(VhdReadOptions.LAYER_COLUMNS, options.layerColumns())
-        .load();
+    Dataset<Row> read = read();
     Dataset<Row> filtered = FilterConditions.of(filters, VhdScanBuilder.filterColumns(options.output()))
         .map(read::where)
         .orElse(read);
@@ -87,6 +83,24 @@ final class VhdRelation extends BaseRelation implements PrunedFilteredScan {
     @SuppressWarnings("unchecked")
     RDD<Row> asRows = (RDD<Row>) (RDD<?>) rows;
     return asRows;
+  }
+
+  /**
+   * The whole table's size as the scan's statistics give it (planning opens the images), so that a
+   * small table can be broadcast in a join, as a DataFrame read can.
+   */
+  @Override
+  public long sizeInBytes() {
+    return read().queryExecution().optimizedPlan().stats().sizeInBytes().longValue();
+  }
+
+  /** The table's DataFrame read, with the options that fixed its schema pinned. */
+  private Dataset<Row> read() {
+    return sqlContext.sparkSession().read().format(VhdDataSource.class.getName())
+        .options(tableOptions)
+        .option(VhdReadOptions.OUTPUT, VhdReadOptions.label(options.output()))
+        .option(VhdReadOptions.LAYER_COLUMNS, options.layerColumns())
+        .load();
   }
 
   @Override

@@ -155,6 +155,14 @@ class TestSql {
   }
 
   @Test
+  void aTableReportsTheSizeOfItsRead() {
+    createTable("sized", ", output 'catalog'");
+    long frame = vhd().option("output", "catalog").load(level3).queryExecution().optimizedPlan().stats().sizeInBytes().longValue();
+    assertThat(sql("SELECT * FROM sized").queryExecution().optimizedPlan().stats().sizeInBytes().longValue())
+        .isEqualTo(frame).isLessThan(1 << 20);
+  }
+
+  @Test
   void aSectorFilterOnATableReadsWhatTheDataFramesReads() throws Exception {
     createTable("filtered", "");
     Dataset<Row> one = sql("SELECT path, sector, bytes FROM filtered WHERE sector = 1000");
