@@ -44,18 +44,38 @@ final class FilterConditions {
         .reduce(Column::and);
   }
 
-  /** The condition a filter was translated from, or null for a shape the scan does not use. */
+  /**
+   * A condition that keeps every row {@code filter} keeps (maybe more: Spark's own filter removes
+   * them), or null when there is none the scan can use.
+   */
   private static Column condition(Filter filter) {
     if (filter instanceof And f) {
+      // Either side alone selects more rows, never fewer.
       Column left = condition(f.left());
       Column right = condition(f.right());
-      return left == null || right == null ? null : left.and(right);
-    } else if (filter instanceof Or f) {
+      return left == null ? right : right == null ? left : left.and(right);
+    }
+    if (filter instanceof Or f) {
       Column left = condition(f.left());
       Column right = condition(f.right());
       return left == null || right == null ? null : left.or(right);
+    }
+    return exact(filter);
+  }
+
+  /** The condition a filter was translated from, exactly, or null for a shape the scan does not use. */
+  private static Column exact(Filter filter) {
+    if (filter instanceof And f) {
+      Column left = exact(f.left());
+      Column right = exact(f.right());
+      return left == null || right == null ? null : left.and(right);
+    } else if (filter instanceof Or f) {
+      Column left = exact(f.left());
+      Column right = exact(f.right());
+      return left == null || right == null ? null : left.or(right);
     } else if (filter instanceof Not f) {
-      Column child = condition(f.child());
+      // Under a negation only the exact condition keeps the right rows.
+      Column child = exact(f.child());
       return child == null ? null : functions.not(child);
     } else if (filter instanceof EqualTo f) {
       return col(f.attribute()).equalTo(f.value());
