@@ -23,7 +23,7 @@ import org.vhdspark.image.VhdOptions;
 import org.vhdspark.image.VirtualDisk;
 import org.vhdspark.testing.Fixtures;
 
-/** The real images of ../shared/fixtures read through Spark, against their known contents and vhd-core. */
+/** The real images (the blktap chain, and the dfvfs images where present) read through Spark, against their known contents and vhd-core. */
 @ExtendWith(SharedSpark.class)
 class TestFixtureScans {
   private static final VhdOptions UNCHECKED = VhdOptions.defaults().withoutChecksumVerification();

@@ -11,10 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.vhdspark.image.VhdChain;
 import org.vhdspark.image.VirtualDisk;
 import org.vhdspark.io.LocalFile;
+import org.vhdspark.io.Location;
+import org.vhdspark.write.AtomicOutput;
 
 /**
  * {@code vhd cat IMAGE [--delta] [-o FILE [--force]]}: the virtual disk as raw bytes. Reads a block at
@@ -72,7 +73,7 @@ final class CatCommand implements Command {
    * nothing behind, and an existing file (with --force) is replaced only by the complete output.
    */
   private static void writeAtomically(VirtualDisk disk, Path file, boolean replace) throws IOException {
-    Path temporary = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path temporary = AtomicOutput.temporaryFor(Location.of(file)).toPath();
     try {
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         copy(disk, true, at(channel));

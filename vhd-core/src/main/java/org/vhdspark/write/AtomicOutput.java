@@ -22,7 +22,7 @@ public final class AtomicOutput {
     if (store.exists(target)) {
       throw new java.nio.file.FileAlreadyExistsException(target.toString());
     }
-    Location temporary = target.folder().resolve("." + target.fileName() + "." + UUID.randomUUID() + ".tmp");
+    Location temporary = temporaryFor(target);
     try {
       T result;
       try (ReadWriteFile file = store.create(temporary)) {
@@ -39,5 +39,10 @@ public final class AtomicOutput {
       }
       throw e;
     }
+  }
+
+  /** A new hidden name beside {@code target} for writing it before it is published. */
+  public static Location temporaryFor(Location target) {
+    return target.folder().resolve("." + target.fileName() + "." + UUID.randomUUID() + ".tmp");
   }
 }

@@ -49,7 +49,8 @@ public final class Fixtures {
 
   /** A dfvfs image, or the test is skipped (outside CI) when the third-party fixtures are absent. */
   public static Path dfvfs(String name) {
-    String configured = System.getProperty("vhd.fixtures", "../shared/fixtures");
+    // Tests run in a module's folder: the checkout's sibling ../shared is two levels up from there.
+    String configured = System.getProperty("vhd.fixtures", "../../shared/fixtures");
     Path dir = Path.of(configured).resolve("dfvfs").toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
       String message = "the third-party dfvfs images are not at " + dir
