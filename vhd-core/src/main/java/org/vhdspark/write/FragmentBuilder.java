@@ -14,7 +14,7 @@ import org.vhdspark.format.VhdFormat;
  * does with its rows, sorted by sector. Not thread-safe.
  */
 public final class FragmentBuilder {
-  private final FragmentWriter writer;
+  private final BlockSink sink;
   private final long sectorCount;
   private final int sectorsPerBlock;
   private final byte[] bitmap;
@@ -23,12 +23,17 @@ public final class FragmentBuilder {
   /** The first sector a next run may start at: past every sector given so far. */
   private long nextSector;
 
-  public FragmentBuilder(FragmentWriter writer, ImageSpec spec) {
-    this.writer = writer;
-    this.sectorCount = spec.size() >>> VhdFormat.SECTOR_SHIFT;
-    this.sectorsPerBlock = spec.sectorsPerBlock();
-    this.bitmap = new byte[VhdFormat.bitmapBytes(spec.blockSize())];
-    this.data = new byte[spec.blockSize()];
+  public FragmentBuilder(BlockSink sink, ImageSpec spec) {
+    this(sink, spec.size(), spec.blockSize());
+  }
+
+  /** Blocks of {@code blockSize} bytes of a disk of {@code diskSize} bytes, into {@code sink}. */
+  public FragmentBuilder(BlockSink sink, long diskSize, int blockSize) {
+    this.sink = sink;
+    this.sectorCount = diskSize >>> VhdFormat.SECTOR_SHIFT;
+    this.sectorsPerBlock = blockSize >>> VhdFormat.SECTOR_SHIFT;
+    this.bitmap = new byte[VhdFormat.bitmapBytes(blockSize)];
+    this.data = new byte[blockSize];
   }
 
   /**
@@ -78,7 +83,7 @@ public final class FragmentBuilder {
     if (block < 0) {
       return;
     }
-    writer.addBlock(block, ByteBuffer.wrap(bitmap), ByteBuffer.wrap(data));
+    sink.addBlock(block, ByteBuffer.wrap(bitmap), ByteBuffer.wrap(data));
     Arrays.fill(bitmap, (byte) 0);
     Arrays.fill(data, (byte) 0);
     block = -1;

@@ -12,12 +12,13 @@ import org.vhdspark.io.WriteSink;
  * block is its bitmap then its data, exactly as it will lie in the image, so joining copies nothing
  * but whole fragments. Remembers which blocks it holds, in order. Not thread-safe.
  */
-public final class FragmentWriter {
+public final class FragmentWriter implements BlockSink {
   private final WriteSink sink;
   private final ImageSpec spec;
   private final int bitmapBytes;
   private int[] blocks = new int[16];
   private int count;
+  private long padding;
 
   public FragmentWriter(WriteSink sink, ImageSpec spec) {
     this.sink = sink;
@@ -29,7 +30,11 @@ public final class FragmentWriter {
    * Appends block {@code index}: its bitmap ({@code bitmapBytes} bytes, MSB first) and its data (the
    * full block size, zeros where nothing is stored).
    */
+  @Override
   public void addBlock(int index, ByteBuffer bitmap, ByteBuffer data) throws IOException {
+    if (padding > 0) {
+      throw new IllegalStateException(sink.name() + ": block " + index + " added after the fragment was padded");
+    }
     if (index < 0 || index >= spec.blockCount()) {
       throw new IllegalArgumentException(sink.name() + ": block " + index + " outside the image's " + spec.blockCount() + " blocks");
     }
@@ -51,8 +56,21 @@ public final class FragmentWriter {
     return Arrays.copyOf(blocks, count);
   }
 
+  /**
+   * Appends zeros up to {@code bytes} (a multiple of 512), for stores whose joins need pieces of a
+   * minimum size (S3's 5 MiB parts): readers go by the BAT, so the zeros between blocks are unused.
+   * Call after the last block; does nothing when the fragment is that long already.
+   */
+  public void padTo(long bytes) throws IOException {
+    if (bytes % VhdFormat.SECTOR_SIZE != 0) {
+      throw new IllegalArgumentException(sink.name() + ": padding to " + bytes + " bytes, not a multiple of 512");
+    }
+    Zeros.write(sink, length(), bytes - length());
+    padding += Math.max(0, bytes - length());
+  }
+
   /** Bytes written so far. */
   public long length() {
-    return count * (bitmapBytes + (long) spec.blockSize());
+    return count * (bitmapBytes + (long) spec.blockSize()) + padding;
   }
 }

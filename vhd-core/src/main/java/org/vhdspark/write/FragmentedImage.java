@@ -30,36 +30,62 @@ public final class FragmentedImage {
     this.footerOffset = footerOffset;
   }
 
+  /** A fragment as its writer left it: its blocks in order, and its length (padding included). */
+  public record Fragment(int[] blocks, long length) {}
+
   /**
-   * The image whose fragments hold {@code fragmentBlocks} (each fragment's blocks in their order).
-   * A block in two fragments, or outside the image, is an error naming it and the fragments.
+   * The image whose fragments hold {@code fragmentBlocks} (each fragment's blocks in their order,
+   * nothing else). A block in two fragments, or outside the image, is an error naming it and the
+   * fragments.
    */
   public static FragmentedImage of(ImageSpec spec, List<int[]> fragmentBlocks) {
-    ImageHead head = ImageHead.of(spec);
-    long blockBytes = VhdFormat.bitmapBytes(spec.blockSize()) + (long) spec.blockSize();
+    long blockBytes = blockBytes(spec);
+    return of(spec, fragmentBlocks.stream().map(blocks -> new Fragment(blocks, blocks.length * blockBytes)).toList(), 0);
+  }
+
+  /**
+   * The image whose fragments are {@code fragments}, with the head padded to at least
+   * {@code minimumHead} bytes (S3 joins parts of at least 5 MiB): blocks lie where their fragment
+   * puts them, and a fragment may end in padding. A block in two fragments, outside the image, or a
+   * fragment shorter than its blocks, is an error naming it.
+   */
+  public static FragmentedImage of(ImageSpec spec, List<Fragment> fragments, long minimumHead) {
+    ImageHead head = ImageHead.of(spec, minimumHead);
+    long blockBytes = blockBytes(spec);
     int[] bat = new int[spec.blockCount()];
     Arrays.fill(bat, VhdFormat.UNALLOCATED);
     int[] owner = new int[spec.blockCount()];
-    long[] offsets = new long[fragmentBlocks.size()];
+    long[] offsets = new long[fragments.size()];
     long at = head.length();
-    for (int f = 0; f < fragmentBlocks.size(); f++) {
+    for (int f = 0; f < fragments.size(); f++) {
+      Fragment fragment = fragments.get(f);
+      if (fragment.length() < fragment.blocks().length * blockBytes || fragment.length() % VhdFormat.SECTOR_SIZE != 0) {
+        throw new IllegalArgumentException("fragment " + f + " has " + fragment.length() + " bytes, its "
+            + fragment.blocks().length + " blocks take " + fragment.blocks().length * blockBytes);
+      }
+      if (at + fragment.length() > VhdFormat.MAX_BLOCK_END) {
+        throw new IllegalArgumentException("the image would pass 2 TiB, beyond what a BAT can address");
+      }
       offsets[f] = at;
-      for (int block : fragmentBlocks.get(f)) {
+      long blockAt = at;
+      for (int block : fragment.blocks()) {
         if (block < 0 || block >= bat.length) {
           throw new IllegalArgumentException("fragment " + f + " holds block " + block + ", outside the image's " + bat.length + " blocks");
         }
         if (bat[block] != VhdFormat.UNALLOCATED) {
           throw new IllegalArgumentException("block " + block + " is in fragments " + owner[block] + " and " + f);
         }
-        if (at + blockBytes > VhdFormat.MAX_BLOCK_END) {
-          throw new IllegalArgumentException("the image would pass 2 TiB, beyond what a BAT can address");
-        }
-        bat[block] = (int) (at >>> VhdFormat.SECTOR_SHIFT);
+        bat[block] = (int) (blockAt >>> VhdFormat.SECTOR_SHIFT);
         owner[block] = f;
-        at += blockBytes;
+        blockAt += blockBytes;
       }
+      at += fragment.length();
     }
     return new FragmentedImage(spec, head, bat, offsets, at);
+  }
+
+  private static long blockBytes(ImageSpec spec) {
+    return VhdFormat.bitmapBytes(spec.blockSize()) + (long) spec.blockSize();
   }
 
   public ImageSpec spec() {
@@ -89,6 +115,30 @@ public final class FragmentedImage {
   /** Writes the head, with the BAT of every fragment's blocks, at offset 0 of {@code sink}. */
   public void writeHead(WriteSink sink) throws IOException {
     head.write(sink, bat);
+  }
+
+  /** The head as {@link #headLength()} bytes in memory (padding included), for joins that take pieces. */
+  public ByteBuffer head() throws IOException {
+    ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(headLength()));
+    head.write(new WriteSink() {
+      @Override
+      public String name() {
+        return "image head";
+      }
+
+      @Override
+      public void write(long position, ByteBuffer src) {
+        bytes.put(Math.toIntExact(position), src, src.position(), src.remaining());
+        src.position(src.limit());
+      }
+
+      @Override
+      public void sync() {}
+
+      @Override
+      public void close() {}
+    }, bat);
+    return bytes;
   }
 
   /** The footer's 512 bytes, for the end of the image. */

@@ -31,6 +31,11 @@ final class ImageHead {
   }
 
   static ImageHead of(ImageSpec spec) {
+    return of(spec, 0);
+  }
+
+  /** The head, with its blocks starting no earlier than {@code minimumLength} (rounded up to a sector). */
+  static ImageHead of(ImageSpec spec, long minimumLength) {
     long at = BAT_OFFSET + Bat.sizeOnDisk(spec.blockCount());
     List<ParentLocator> locators = new ArrayList<>();
     List<byte[]> payloads = new ArrayList<>();
@@ -45,7 +50,7 @@ final class ImageHead {
     while (locators.size() < ParentLocator.SLOTS) {
       locators.add(new ParentLocator(locators.size(), 0, 0, 0, 0));
     }
-    return new ImageHead(spec, locators, payloads, at);
+    return new ImageHead(spec, locators, payloads, Math.max(at, VhdFormat.roundUpToSector(minimumLength)));
   }
 
   /** Bytes the head takes: the first block starts here. */

@@ -139,6 +139,58 @@ class TestFragmentBuilder {
     }
   }
 
+  @Test
+  void paddedFragmentsAndHeadJoinAsTheSameDisk() throws IOException {
+    ImageSpec spec = ImageSpec.dynamic(6L * BLOCK).withBlockSize(BLOCK);
+    long pad = 5L * BLOCK;
+    List<FragmentedImage.Fragment> fragments = new ArrayList<>();
+    List<ByteBuffer> pieces = new ArrayList<>();
+    byte[] expected = new byte[(int) spec.size()];
+    for (int task = 0; task < 2; task++) {
+      Path file = dir.resolve(".padded-" + task);
+      try (ReadWriteFile out = LocalFile.create(file)) {
+        FragmentWriter writer = new FragmentWriter(out, spec);
+        FragmentBuilder builder = new FragmentBuilder(writer, spec);
+        for (int block = task; block < 6; block += 2) {
+          byte[] bytes = new byte[512];
+          Arrays.fill(bytes, (byte) (block + 1));
+          builder.add(block * (long) SECTORS_PER_BLOCK + 3, ByteBuffer.wrap(bytes));
+          System.arraycopy(bytes, 0, expected, (block * SECTORS_PER_BLOCK + 3) * 512, 512);
+        }
+        builder.finish();
+        writer.padTo(pad);
+        assertThat(writer.length()).isEqualTo(pad);
+        fragments.add(new FragmentedImage.Fragment(writer.blocks(), writer.length()));
+      }
+      pieces.add(ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file)));
+    }
+    FragmentedImage image = FragmentedImage.of(spec, fragments, pad);
+    assertThat(image.headLength()).isEqualTo(pad);
+    // Joined by plain concatenation of the pieces, as HDFS concat and S3 part copies do.
+    Path out = dir.resolve("padded.vhd");
+    try (var channel = java.nio.channels.FileChannel.open(out, java.nio.file.StandardOpenOption.CREATE_NEW,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      channel.write(image.head());
+      for (ByteBuffer piece : pieces) {
+        channel.write(piece);
+      }
+      channel.write(image.footer());
+    }
+    assertThat(java.nio.file.Files.size(out)).isEqualTo(image.size());
+    try (VirtualDisk disk = VirtualDisk.delta(VhdChain.openImageOnly(LocalImageStore.INSTANCE, Location.of(out), VhdOptions.defaults()))) {
+      ByteBuffer all = ByteBuffer.allocate((int) disk.size());
+      disk.read(0, all);
+      assertThat(all.array()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aFragmentShorterThanItsBlocksIsRefused() {
+    ImageSpec spec = ImageSpec.dynamic(4L * BLOCK).withBlockSize(BLOCK);
+    assertThatThrownBy(() -> FragmentedImage.of(spec, List.of(new FragmentedImage.Fragment(new int[] {0, 1}, BLOCK)), 0))
+        .hasMessageContaining("fragment 0 has 32768 bytes, its 2 blocks take 66560");
+  }
+
   private Path join(ImageSpec spec, List<FragmentWriter> writers) throws IOException {
     FragmentedImage image = FragmentedImage.of(spec, writers.stream().map(FragmentWriter::blocks).toList());
     Path out = dir.resolve("built.vhd");
