@@ -12,6 +12,11 @@ final class AnalysisErrors {
     throw unchecked(new AnalysisException("PATH_NOT_FOUND", new Map.Map1<>("path", path)));
   }
 
+  /** {@code [PATH_ALREADY_EXISTS] Path <path> already exists. Set mode as "overwrite" ...}, for a write's existing target. */
+  static RuntimeException pathAlreadyExists(String path) {
+    throw unchecked(new AnalysisException("PATH_ALREADY_EXISTS", new Map.Map1<>("outputPath", path)));
+  }
+
   /**
    * Throws {@code e} although Java counts it as checked: Spark's interfaces declare no exceptions,
    * and Spark's (Scala) sources throw AnalysisException through them all the same.

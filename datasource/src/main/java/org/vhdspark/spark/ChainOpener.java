@@ -51,7 +51,7 @@ final class ChainOpener {
     return core;
   }
 
-  private Location qualify(String text) throws IOException {
+  Location qualify(String text) throws IOException {
     Path path = new Path(text);
     return HadoopLocations.toLocation(path.getFileSystem(conf).makeQualified(path));
   }

@@ -42,6 +42,51 @@ final class SessionSettings {
     return merged;
   }
 
+  /**
+   * {@code options} without the write-only options that the session's defaults put there: Spark
+   * merges {@code spark.datasource.vhd.<option>} into every read's options, and a session default
+   * for writes (say {@code blockSize}) must not break reads. The same option given to the read
+   * itself (another value, or no such default) stays, and the read refuses it.
+   */
+  static Map<String, String> withoutWriteDefaults(SparkSession session, Map<String, String> options) {
+    Map<String, String> defaults = defaultOptions(session);
+    Map<String, String> kept = new LinkedHashMap<>();
+    options.forEach((key, value) -> {
+      boolean fromSession = VhdWriteOptions.isWriteOnly(key) && defaults.entrySet().stream()
+          .anyMatch(d -> d.getKey().equalsIgnoreCase(key) && d.getValue().equals(value));
+      if (!fromSession) {
+        kept.put(key, value);
+      }
+    });
+    return kept;
+  }
+
+  /**
+   * A write's options on top of the session's defaults for writes: the defaults of options that
+   * only reads take are left out, so a session default for reads never breaks a write.
+   */
+  static Map<String, String> writeOptions(SparkSession session, Map<String, String> options) {
+    Map<String, String> merged = new LinkedHashMap<>();
+    defaultOptions(session).forEach((option, value) -> {
+      if (VhdWriteOptions.isWriteOption(option) && options.keySet().stream().noneMatch(option::equalsIgnoreCase)) {
+        merged.put(option, value);
+      }
+    });
+    merged.putAll(options);
+    return merged;
+  }
+
+  /** The session's {@code spark.datasource.vhd.<option>} settings, by option name. */
+  private static Map<String, String> defaultOptions(SparkSession session) {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    scala.collection.JavaConverters.mapAsJavaMap(session.conf().getAll()).forEach((key, value) -> {
+      if (key.startsWith(OPTION_PREFIX) && key.length() > OPTION_PREFIX.length()) {
+        defaults.put(key.substring(OPTION_PREFIX.length()), value);
+      }
+    });
+    return defaults;
+  }
+
   private static long bytes(SparkSession session, String key, long fallback) {
     String value = session.conf().get(key, Long.toString(fallback));
     try {

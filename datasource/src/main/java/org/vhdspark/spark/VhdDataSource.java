@@ -7,7 +7,11 @@ import org.apache.spark.sql.catalyst.util.CaseInsensitiveMap;
 import org.apache.spark.sql.connector.catalog.SessionConfigSupport;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.expressions.Transform;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.sources.BaseRelation;
+import org.apache.spark.sql.sources.CreatableRelationProvider;
 import org.apache.spark.sql.sources.DataSourceRegister;
 import org.apache.spark.sql.sources.RelationProvider;
 import org.apache.spark.sql.types.StructType;
@@ -22,8 +26,13 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * <p>DataFrames and temporary views ({@code CREATE TEMPORARY VIEW ... USING vhd}) are DSv2 reads;
  * tables of the session catalog ({@code CREATE TABLE ... USING vhd}) are read through the V1
  * {@link RelationProvider} interface, which Spark 3.5 requires for them (see {@link VhdRelation}).
+ *
+ * <p>{@code df.write.format("vhd")} comes in through the V1 {@link CreatableRelationProvider}
+ * interface, the one Spark 3.5 gives every save mode to (it refuses the default, ErrorIfExists, for
+ * a DSv2 {@code TableProvider} write); {@link ImageWriteJob} then writes through DSv2 all the same.
  */
-public final class VhdDataSource implements SessionConfigSupport, DataSourceRegister, RelationProvider {
+public final class VhdDataSource implements SessionConfigSupport, DataSourceRegister, RelationProvider,
+    CreatableRelationProvider {
   /** The short name: {@code format("vhd")}. */
   public static final String SHORT_NAME = "vhd";
 
@@ -38,10 +47,13 @@ public final class VhdDataSource implements SessionConfigSupport, DataSourceRegi
     return SHORT_NAME;
   }
 
+  /**
+   * Not used: the table's schema comes from its options when Spark asks {@link VhdTable} for it.
+   * Spark calls this for writes too, with the write's options, which a read would refuse.
+   */
   @Override
   public StructType inferSchema(CaseInsensitiveStringMap options) {
-    SparkSession session = SparkSession.active();
-    return VhdSchemas.of(VhdReadOptions.parse(options.asCaseSensitiveMap(), SessionSettings.defaults(session)));
+    return new StructType();
   }
 
   @Override
@@ -55,9 +67,30 @@ public final class VhdDataSource implements SessionConfigSupport, DataSourceRegi
    */
   @Override
   public BaseRelation createRelation(SQLContext sqlContext, scala.collection.immutable.Map<String, String> parameters) {
-    // Spark passes a CaseInsensitiveMap, which iterates over lower-cased keys: Hadoop settings need their own case.
-    scala.collection.Map<String, String> original =
-        parameters instanceof CaseInsensitiveMap<String> insensitive ? insensitive.originalMap() : parameters;
-    return VhdRelation.create(sqlContext, scala.collection.JavaConverters.mapAsJavaMap(original));
+    return VhdRelation.create(sqlContext, scala.collection.JavaConverters.mapAsJavaMap(original(parameters)));
+  }
+
+  /** {@code df.write.format("vhd").save(path)}: a new image from the rows, as {@link VhdWriteOptions} say. */
+  @Override
+  public BaseRelation createRelation(SQLContext sqlContext, SaveMode mode,
+      scala.collection.immutable.Map<String, String> parameters, Dataset<Row> data) {
+    Map<String, String> options = scala.collection.JavaConverters.mapAsJavaMap(original(parameters));
+    try {
+      ImageWriteJob.run(sqlContext.sparkSession(), mode, options, data);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e.getMessage(), e);
+    }
+    Map<String, String> read = new java.util.HashMap<>();
+    options.forEach((key, value) -> {
+      if (!VhdWriteOptions.isWriteOnly(key)) {
+        read.put(key, value);
+      }
+    });
+    return VhdRelation.create(sqlContext, read);
+  }
+
+  /** Spark passes a CaseInsensitiveMap, which iterates over lower-cased keys: Hadoop settings need their own case. */
+  private static scala.collection.Map<String, String> original(scala.collection.immutable.Map<String, String> parameters) {
+    return parameters instanceof CaseInsensitiveMap<String> insensitive ? insensitive.originalMap() : parameters;
   }
 }

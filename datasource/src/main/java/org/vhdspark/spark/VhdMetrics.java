@@ -51,7 +51,7 @@ public final class VhdMetrics {
   private record TaskValue(String name, long value) implements CustomTaskMetric {}
 
   /** A sum of bytes, shown as a size. */
-  private abstract static class ByteSumMetric extends CustomSumMetric {
+  abstract static class ByteSumMetric extends CustomSumMetric {
     @Override
     public String aggregateTaskMetrics(long[] taskMetrics) {
       long sum = 0;

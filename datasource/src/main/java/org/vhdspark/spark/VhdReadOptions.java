@@ -137,6 +137,9 @@ public record VhdReadOptions(
         paths.addAll(OptionText.list("paths", value));
       } else if (NAMES.stream().anyMatch(key::equalsIgnoreCase)) {
         known.put(key, value);
+      } else if (VhdWriteOptions.isWriteOnly(key)) {
+        throw new IllegalArgumentException("vhd option '" + key + "' applies to writes (df.write.format(\"vhd\")), not to reads; "
+            + "the read options are " + String.join(", ", NAMES));
       } else {
         throw new IllegalArgumentException("vhd: unknown option '" + key + "'; the options are " + String.join(", ", NAMES)
             + " (names are case-insensitive; session defaults are spark.datasource.vhd.<option>; "

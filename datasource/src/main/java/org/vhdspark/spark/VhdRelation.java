@@ -47,7 +47,16 @@ final class VhdRelation extends BaseRelation implements PrunedFilteredScan {
 
   /** Checks the table's options (with the session defaults) and fixes the schema they give. */
   static VhdRelation create(SQLContext sqlContext, Map<String, String> tableOptions) {
-    Map<String, String> withDefaults = SessionSettings.withDefaultOptions(sqlContext.sparkSession(), tableOptions);
+    // A table's options serve its writes too (CREATE TABLE ... AS SELECT, INSERT): reads leave the write-only ones.
+    Map<String, String> readOptions = new java.util.LinkedHashMap<>();
+    tableOptions.forEach((key, value) -> {
+      if (!VhdWriteOptions.isWriteOnly(key)) {
+        readOptions.put(key, value);
+      }
+    });
+    tableOptions = readOptions;
+    Map<String, String> withDefaults = SessionSettings.withoutWriteDefaults(sqlContext.sparkSession(),
+        SessionSettings.withDefaultOptions(sqlContext.sparkSession(), tableOptions));
     VhdReadOptions options = VhdReadOptions.parse(withDefaults, SessionSettings.defaults(sqlContext.sparkSession()));
     return new VhdRelation(sqlContext, tableOptions, options);
   }

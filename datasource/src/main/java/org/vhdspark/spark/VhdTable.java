@@ -17,41 +17,55 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
- * The images a read names, as one table: batch reads only. The files are listed when the table is
- * made (a path that matches nothing fails at {@code load} with Spark's {@code PATH_NOT_FOUND});
- * each scan opens them again.
+ * The images a read names, as one table: batch reads only. Nothing is checked when Spark makes the
+ * table: {@code df.write.format("vhd")} makes one too (with the write's options) before it falls back
+ * to {@link VhdDataSource}'s V1 write, and a read's table is checked as soon as Spark asks for its
+ * schema, which {@code load} does. Then the options are parsed and the files listed (a path that
+ * matches nothing fails with Spark's {@code PATH_NOT_FOUND}); each scan opens them again.
  */
 final class VhdTable implements SupportsRead, SupportsMetadataColumns {
+  private final SparkSession session;
   private final Map<String, String> properties;
-  private final VhdReadOptions options;
-  private final Configuration conf;
-  private final List<FileStatus> files;
+  private Listed listed;
 
-  private VhdTable(Map<String, String> properties, VhdReadOptions options, Configuration conf, List<FileStatus> files) {
+  /** The table's options, parsed, and its files, listed. */
+  private record Listed(VhdReadOptions options, Configuration conf, List<FileStatus> files) {}
+
+  private VhdTable(SparkSession session, Map<String, String> properties) {
+    this.session = session;
     this.properties = Map.copyOf(properties);
-    this.options = options;
-    this.conf = conf;
-    this.files = List.copyOf(files);
   }
 
   static VhdTable create(SparkSession session, Map<String, String> properties) {
-    VhdReadOptions options = VhdReadOptions.parse(properties, SessionSettings.defaults(session));
+    return new VhdTable(session, properties);
+  }
+
+  private synchronized Listed listed() {
+    if (listed == null) {
+      listed = list(session, properties);
+    }
+    return listed;
+  }
+
+  private static Listed list(SparkSession session, Map<String, String> properties) {
+    VhdReadOptions options = VhdReadOptions.parse(SessionSettings.withoutWriteDefaults(session, properties),
+        SessionSettings.defaults(session));
     if (options.paths().isEmpty()) {
       throw new IllegalArgumentException("vhd: no path given: use load(path, ...) or option 'path'");
     }
     Configuration conf = SessionSettings.hadoopConfiguration(session, options.hadoopOptions());
     List<FileStatus> files = new FileLister(conf, options.pathGlobFilter(), options.recursiveFileLookup()).list(options.paths());
-    return new VhdTable(properties, options, conf, files);
+    return new Listed(options, conf, files);
   }
 
   @Override
   public String name() {
-    return "vhd " + options.paths();
+    return "vhd " + listed().options().paths();
   }
 
   @Override
   public StructType schema() {
-    return VhdSchemas.of(options);
+    return VhdSchemas.of(listed().options());
   }
 
   @Override
@@ -61,17 +75,14 @@ final class VhdTable implements SupportsRead, SupportsMetadataColumns {
 
   @Override
   public MetadataColumn[] metadataColumns() {
-    return VhdSchemas.metadataColumns(options);
+    return VhdSchemas.metadataColumns(listed().options());
   }
 
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap scanOptions) {
     Map<String, String> merged = new HashMap<>(properties);
     merged.putAll(scanOptions.asCaseSensitiveMap());
-    if (merged.equals(properties)) {
-      return new VhdScanBuilder(options, conf, files);
-    }
-    VhdTable table = create(SparkSession.active(), merged);
-    return new VhdScanBuilder(table.options, table.conf, table.files);
+    Listed table = merged.equals(properties) ? listed() : list(SparkSession.active(), merged);
+    return new VhdScanBuilder(table.options(), table.conf(), table.files());
   }
 }
