@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vhdspark.format.Bat;
-import org.vhdspark.format.Bits;
 import org.vhdspark.format.VhdFormat;
 import org.vhdspark.image.VhdChain;
 import org.vhdspark.image.VhdImage;
@@ -39,11 +37,7 @@ import org.vhdspark.image.VhdOptions;
 import org.vhdspark.image.VirtualDisk;
 import org.vhdspark.io.LocalImageStore;
 import org.vhdspark.io.Location;
-import org.vhdspark.io.WriteSink;
 import org.vhdspark.testing.Fixtures;
-import org.vhdspark.write.FragmentWriter;
-import org.vhdspark.write.FragmentedImage;
-import org.vhdspark.write.ImageSpec;
 
 /**
  * The blktap chain on a MiniDFSCluster (loopback only, started once for the class): the same bytes
@@ -114,73 +108,70 @@ class TestHdfs {
   }
 
   /**
-   * The layout the Spark write will use: blocks written to fragment files beside the target (HDFS
-   * concat takes only sources in the target's folder), a head and a footer file, joined by concat
-   * with no data copied. Fragments end in partial HDFS blocks, which concat keeps in the middle.
+   * A child of the chain written by Spark on HDFS: tasks write fragments beside the target, the
+   * driver joins them by concat. It resolves to the chain with the rows applied; the driver's own
+   * HDFS traffic (the test thread's, where Spark commits) is metadata only, and no fragment is left.
    */
   @Test
-  void fragmentsJoinedByConcatReadAsTheChain() throws IOException {
-    org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(dir, "joined");
-    fs.mkdirs(folder);
-    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(folder, "flat.vhd");
-    List<org.apache.hadoop.fs.Path> pieces = new ArrayList<>();
-    List<int[]> blockLists = new ArrayList<>();
-    ImageSpec spec;
-    try (VirtualDisk source = Images.resolved(Fixtures.blktap("level3"), VhdOptions.defaults())) {
-      spec = ImageSpec.dynamic(source.size()).withBlockSize(source.sectorsPerBlock() * 512);
-      ByteBuffer bitmap = ByteBuffer.allocate(VhdFormat.bitmapBytes(spec.blockSize()));
-      Bits.setRange(bitmap.array(), 0, spec.sectorsPerBlock());
-      ByteBuffer data = ByteBuffer.allocate(spec.blockSize());
-      for (int f = 0; f < 2; f++) {
-        org.apache.hadoop.fs.Path fragment = new org.apache.hadoop.fs.Path(folder, ".flat.vhd.fragment-" + f);
-        try (StreamSink sink = new StreamSink(fs.create(fragment, false), fragment.toString())) {
-          FragmentWriter writer = new FragmentWriter(sink, spec);
-          for (int block = source.blockCount() - 1 - f; block >= 0; block -= 2) {
-            source.read((long) block * spec.blockSize(), data.clear());
-            writer.addBlock(block, bitmap.clear(), data.flip());
-          }
-          blockLists.add(writer.blocks());
-        }
-        pieces.add(fragment);
-      }
+  void aChildWrittenOnHdfsIsJoinedByConcatWithoutTheDriverCopyingData() throws IOException {
+    byte[] expected;
+    try (VirtualDisk disk = Images.resolved(Fixtures.blktap("level3"), VhdOptions.defaults())) {
+      expected = Images.contents(disk);
     }
-    FragmentedImage image = FragmentedImage.of(spec, blockLists);
-    try (StreamSink head = new StreamSink(fs.create(target, false), target.toString())) {
-      image.writeHead(head);
-    }
-    org.apache.hadoop.fs.Path footer = new org.apache.hadoop.fs.Path(folder, ".flat.vhd.footer");
-    try (StreamSink sink = new StreamSink(fs.create(footer, false), footer.toString())) {
-      sink.write(0, image.footer());
-    }
-    pieces.add(footer);
-    fs.concat(target, pieces.toArray(org.apache.hadoop.fs.Path[]::new));
+    List<Row> rows = TestWrite.randomRows(11, expected.length / 512, expected);
+    String child = written() + "/wednesday.vhd";
+    FileSystem.Statistics driver = FileSystem.getStatistics("hdfs", org.apache.hadoop.hdfs.DistributedFileSystem.class);
+    long readBefore = driver.getThreadStatistics().getBytesRead();
+    long writtenBefore = driver.getThreadStatistics().getBytesWritten();
 
-    assertThat(fs.listStatus(folder)).extracting(status -> status.getPath().getName()).containsExactly("flat.vhd");
-    assertThat(fs.getFileStatus(target).getLen()).isEqualTo(image.size());
-    Dataset<Row> rows = vhd().option("includeUnallocated", "true").load(target.toString());
-    assertThat(TestFixtureScans.Rows.sha256InSectorOrder(rows, 1)).isEqualTo(Fixtures.blktapSha256("level3"));
+    TestWrite.withTasks(4, () -> TestWrite.frame(rows).write().format("vhd").option("parent", hdfs("level3")).save(child));
+
+    long driverRead = driver.getThreadStatistics().getBytesRead() - readBefore;
+    long driverWritten = driver.getThreadStatistics().getBytesWritten() - writtenBefore;
+    VhdWriteReport report = VhdWrites.lastReport(SharedSpark.spark()).orElseThrow();
+    assertThat(report.join()).isEqualTo("HDFS concat");
+    assertThat(report.bytesCopiedByDriver()).isZero();
+    assertThat(report.fragments()).isGreaterThan(1);
+    long image = fs.getFileStatus(new org.apache.hadoop.fs.Path(child)).getLen();
+    assertThat(image).isEqualTo(report.imageBytes()).isGreaterThan(4L << 20);
+    // Footers of the parent, the head (BAT, locators) and the footer: a few KiB, not the image's MiBs.
+    assertThat(driverRead).isLessThan(64 * 1024);
+    assertThat(driverWritten).isLessThan(64 * 1024);
+
+    // The parent is in another folder: reads allow it, as the location policy asks.
+    Dataset<Row> resolved = vhd().option("includeUnallocated", "true").option("parentPaths", dir).load(child);
+    assertThat(TestFixtureScans.Rows.sha256InSectorOrder(resolved, 1)).isEqualTo(Images.sha256(expected));
+    long given = rows.stream().mapToLong(row -> ((byte[]) row.get(1)).length / 512).sum();
+    assertThat(vhd().option("view", "delta").load(child).count()).isEqualTo(given);
+    assertThat(vhd().option("output", "catalog").option("parentPaths", dir).load(child).select("parent_path").first().getString(0))
+        .isEqualTo(hdfs("level3"));
+    assertThat(hiddenFiles()).isEmpty();
   }
 
-  /** Positional writes onto an HDFS stream, which only appends: each must start where the last ended. */
-  private record StreamSink(org.apache.hadoop.fs.FSDataOutputStream out, String name) implements WriteSink {
-    @Override
-    public void write(long position, ByteBuffer src) throws IOException {
-      if (position != out.getPos()) {
-        throw new IOException(name + ": write at " + position + ", but the stream is at " + out.getPos());
-      }
-      out.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
-      src.position(src.limit());
+  @Test
+  void aChainWrittenFlatAsAFixedImageOnHdfsEqualsItsResolvedDisk() throws IOException {
+    String flat = written() + "/flat-fixed.vhd";
+    long size;
+    try (VirtualDisk disk = Images.resolved(Fixtures.blktap("level3"), VhdOptions.defaults())) {
+      size = disk.size();
     }
+    vhd().load(hdfs("level3")).write().format("vhd").option("type", "fixed").option("size", Long.toString(size)).save(flat);
+    assertThat(VhdWrites.lastReport(SharedSpark.spark()).orElseThrow().bytesCopiedByDriver()).isZero();
+    assertThat(fs.getFileStatus(new org.apache.hadoop.fs.Path(flat)).getLen()).isEqualTo(size + 512);
+    Dataset<Row> rows = vhd().option("includeUnallocated", "true").load(flat);
+    assertThat(TestFixtureScans.Rows.sha256InSectorOrder(rows, 1)).isEqualTo(Fixtures.blktapSha256("level3"));
+    assertThat(hiddenFiles()).isEmpty();
+  }
 
-    @Override
-    public void sync() throws IOException {
-      out.hsync();
-    }
+  /** Where the write tests write: beside the chain's folder, so children name their parent as "../web01/...". */
+  private static String written() {
+    return dir.replace("/vms/web01", "/vms/written");
+  }
 
-    @Override
-    public void close() throws IOException {
-      out.close();
-    }
+  /** Files of write jobs left where they wrote: none, ever. */
+  private static List<String> hiddenFiles() throws IOException {
+    return Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(written()))).map(status -> status.getPath().getName())
+        .filter(name -> name.startsWith(".")).toList();
   }
 
   @Test

@@ -71,6 +71,23 @@ class TestWrite {
     return spark().createDataFrame(shuffled, ROWS).repartition(3);
   }
 
+  /**
+   * Runs {@code write} with {@code tasks} shuffle partitions that adaptive execution keeps apart, so
+   * the image is built from that many fragments (small test data would be coalesced into one).
+   */
+  static void withTasks(int tasks, Runnable write) {
+    var conf = spark().conf();
+    String partitions = conf.get("spark.sql.shuffle.partitions");
+    conf.set("spark.sql.shuffle.partitions", Integer.toString(tasks));
+    conf.set("spark.sql.adaptive.coalescePartitions.enabled", "false");
+    try {
+      write.run();
+    } finally {
+      conf.set("spark.sql.shuffle.partitions", partitions);
+      conf.unset("spark.sql.adaptive.coalescePartitions.enabled");
+    }
+  }
+
   static byte[] contents(Path image) throws IOException {
     try (VirtualDisk disk = Images.resolved(image, VhdOptions.defaults())) {
       return Images.contents(disk);
@@ -94,8 +111,9 @@ class TestWrite {
     List<Row> rows = randomRows(2, size / 512, expected);
     Path child = dir.resolve("child.vhd");
 
-    frame(rows).write().format("vhd").option("parent", parent.toString()).save(child.toString());
+    withTasks(3, () -> frame(rows).write().format("vhd").option("parent", parent.toString()).save(child.toString()));
 
+    assertThat(VhdWrites.lastReport(spark()).orElseThrow().fragments()).isEqualTo(3);
     assertThat(contents(child)).isEqualTo(expected);
     assertThat(contents(parent)).isEqualTo(parentBytes);
     // Only the given sectors are the child's own, zeros included.
