@@ -145,4 +145,55 @@ class TestS3 {
     List<VhdInputPartition> partitions = ScanMetrics.partitions(vhd().load(s3("base")).select("sector"));
     assertThat(partitions).isNotEmpty().allSatisfy(p -> assertThat(p.preferredLocations()).isEmpty());
   }
+
+  /**
+   * A child written on S3: tasks upload fragments beside the target, the driver joins them as one
+   * multipart upload whose parts S3 copies from the fragments (the head padded to a 5 MiB part, small
+   * fragments too), so the driver's own S3A traffic (the test thread's) is metadata only.
+   */
+  @Test
+  void aChildWrittenOnS3IsJoinedByPartCopy() throws IOException {
+    byte[] expected;
+    try (VirtualDisk disk = Images.resolved(Fixtures.blktap("level3"), VhdOptions.defaults())) {
+      expected = Images.contents(disk);
+    }
+    List<Row> rows = TestWrite.randomRows(21, expected.length / 512, expected);
+    String child = "s3a://" + bucket + "/vms/web01/wednesday.vhd";
+    org.apache.hadoop.fs.FileSystem.Statistics driver =
+        org.apache.hadoop.fs.FileSystem.getStatistics("s3a", org.apache.hadoop.fs.s3a.S3AFileSystem.class);
+    long readBefore = driver.getThreadStatistics().getBytesRead();
+
+    TestWrite.withTasks(3, () -> TestWrite.frame(rows).write().format("vhd").options(s3a).option("parent", s3("level3")).save(child));
+
+    VhdWriteReport report = VhdWrites.lastReport(SharedSpark.spark()).orElseThrow();
+    assertThat(report.join()).isEqualTo("S3 multipart upload with part copy");
+    assertThat(report.bytesCopiedByDriver()).isZero();
+    assertThat(report.fragments()).isEqualTo(3);
+    // Each fragment is at least a 5 MiB part; the driver read only the parent chain's metadata (S3A
+    // counts the read-ahead it drains on seeks, hence more than on HDFS), never a whole fragment.
+    assertThat(report.imageBytes()).isGreaterThan(4 * S3PartCopyJoin.MIN_PART_BYTES);
+    assertThat(driver.getThreadStatistics().getBytesRead() - readBefore).isLessThan(1 << 20);
+    Dataset<Row> resolved = vhd().option("includeUnallocated", "true").load(child);
+    assertThat(TestFixtureScans.Rows.sha256InSectorOrder(resolved, 1)).isEqualTo(Images.sha256(expected));
+    long given = rows.stream().mapToLong(row -> ((byte[]) row.get(1)).length / 512).sum();
+    assertThat(vhd().option("view", "delta").load(child).count()).isEqualTo(given);
+    // Only the images are left in the bucket: no fragment, no pending upload.
+    assertThat(store.getBlobStore().list(bucket, org.jclouds.blobstore.options.ListContainerOptions.Builder.recursive()))
+        .extracting(org.jclouds.blobstore.domain.StorageMetadata::getName)
+        .allSatisfy(name -> assertThat(name).doesNotContain("/."));
+  }
+
+  @Test
+  void aFixedImageWrittenOnS3EqualsTheChain() throws IOException {
+    String flat = "s3a://" + bucket + "/flat/level3-fixed.vhd";
+    long size;
+    try (VirtualDisk disk = Images.resolved(Fixtures.blktap("level3"), VhdOptions.defaults())) {
+      size = disk.size();
+    }
+    vhd().load(s3("level3")).write().format("vhd").options(s3a).option("type", "fixed").option("size", Long.toString(size))
+        .save(flat);
+    assertThat(VhdWrites.lastReport(SharedSpark.spark()).orElseThrow().bytesCopiedByDriver()).isZero();
+    Dataset<Row> rows = vhd().option("includeUnallocated", "true").load(flat);
+    assertThat(TestFixtureScans.Rows.sha256InSectorOrder(rows, 1)).isEqualTo(Fixtures.blktapSha256("level3"));
+  }
 }
