@@ -10,9 +10,7 @@ import java.util.List;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * The fallback join, for file systems without a join of their own (local files among them): the
@@ -56,7 +54,7 @@ final class CopyJoin implements ImageJoin {
   }
 
   private boolean isLocal() {
-    return fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem;
+    return "file".equals(fs.getScheme());
   }
 
   private static long copyLocal(List<ImagePiece> pieces, Path joined) throws IOException {

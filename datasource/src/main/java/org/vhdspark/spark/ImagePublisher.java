@@ -3,10 +3,8 @@ package org.vhdspark.spark;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.vhdspark.io.LocalFile;
 
@@ -15,7 +13,7 @@ final class ImagePublisher {
   private ImagePublisher() {}
 
   static void publish(FileSystem fs, Path finished, Path target, boolean replace) throws IOException {
-    if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+    if ("file".equals(fs.getScheme())) {
       java.nio.file.Path from = java.nio.file.Path.of(finished.toUri());
       java.nio.file.Path to = java.nio.file.Path.of(target.toUri());
       if (replace) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One Spark session (local[2], UI off) for every test class of the module, made and stopped by
+ * One Spark session (local[2,2]: two cores, two attempts per task; UI off) for every test class of the module, made and stopped by
  * spark-testing-base's {@link JavaDataFrameSuiteBase}, held by composition (its base classes are
  * JUnit 4). Stopped once, when the whole test run ends.
  */
@@ -27,7 +27,8 @@ final class SharedSpark implements BeforeAllCallback {
     @Override
     public SparkConf conf() {
       return super.conf()
-          .setMaster("local[2]")
+          // Two cores; a failed task gets a second attempt, as on clusters (where it gets four).
+          .setMaster("local[2,2]")
           .set("spark.ui.enabled", "false")
           .set("spark.sql.shuffle.partitions", "2");
     }
