@@ -84,12 +84,12 @@ final class ImageWriteJob implements BatchWrite {
     Path target = new Path(options.target());
     FileSystem fs = target.getFileSystem(conf);
     target = fs.makeQualified(target);
-    if (mode == SaveMode.Append) {
-      throw new IllegalArgumentException("vhd write to " + target + ": save mode append is not supported: an image holds one "
-          + "disk and rows cannot be appended to it. To add sectors on top of an image, write a child of it "
-          + "(option(\"parent\", <image>) and a new target); to replace the target, use mode(\"overwrite\")");
-    }
     FileStatus existing = status(fs, target);
+    if (existing != null && mode == SaveMode.Append) {
+      throw new IllegalArgumentException("vhd write to " + target + ": save mode append is not supported on an existing image: "
+          + "an image holds one disk and rows cannot be appended to it. To add sectors on top of it, write a child of it "
+          + "(option(\"parent\", <image>) and a new target); to replace it, use mode(\"overwrite\")");
+    }
     if (existing != null) {
       if (existing.isDirectory()) {
         throw new IllegalArgumentException("vhd write to " + target + ": the target is a directory; name the image file to write");

@@ -14,6 +14,7 @@ import org.apache.spark.sql.sources.BaseRelation;
 import org.apache.spark.sql.sources.CreatableRelationProvider;
 import org.apache.spark.sql.sources.DataSourceRegister;
 import org.apache.spark.sql.sources.RelationProvider;
+import org.apache.spark.sql.sources.SchemaRelationProvider;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
@@ -32,7 +33,7 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * a DSv2 {@code TableProvider} write); {@link ImageWriteJob} then writes through DSv2 all the same.
  */
 public final class VhdDataSource implements SessionConfigSupport, DataSourceRegister, RelationProvider,
-    CreatableRelationProvider {
+    SchemaRelationProvider, CreatableRelationProvider {
   /** The short name: {@code format("vhd")}. */
   public static final String SHORT_NAME = "vhd";
 
@@ -70,6 +71,13 @@ public final class VhdDataSource implements SessionConfigSupport, DataSourceRegi
     return VhdRelation.create(sqlContext, scala.collection.JavaConverters.mapAsJavaMap(original(parameters)));
   }
 
+  /** A table with declared columns: any of the source's (see {@link VhdRelation#create(SQLContext, Map, StructType)}). */
+  @Override
+  public BaseRelation createRelation(SQLContext sqlContext, scala.collection.immutable.Map<String, String> parameters,
+      StructType schema) {
+    return VhdRelation.create(sqlContext, scala.collection.JavaConverters.mapAsJavaMap(original(parameters)), schema);
+  }
+
   /** {@code df.write.format("vhd").save(path)}: a new image from the rows, as {@link VhdWriteOptions} say. */
   @Override
   public BaseRelation createRelation(SQLContext sqlContext, SaveMode mode,
@@ -80,13 +88,7 @@ public final class VhdDataSource implements SessionConfigSupport, DataSourceRegi
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e.getMessage(), e);
     }
-    Map<String, String> read = new java.util.HashMap<>();
-    options.forEach((key, value) -> {
-      if (!VhdWriteOptions.isWriteOnly(key)) {
-        read.put(key, value);
-      }
-    });
-    return VhdRelation.create(sqlContext, read);
+    return VhdRelation.create(sqlContext, options);
   }
 
   /** Spark passes a CaseInsensitiveMap, which iterates over lower-cased keys: Hadoop settings need their own case. */

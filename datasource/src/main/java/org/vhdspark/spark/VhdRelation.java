@@ -10,7 +10,10 @@ import org.apache.spark.sql.SQLContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.sources.BaseRelation;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.sources.Filter;
+import org.apache.spark.sql.sources.InsertableRelation;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.sources.PrunedFilteredScan;
 import org.apache.spark.sql.types.StructType;
 
@@ -32,21 +35,35 @@ import org.apache.spark.sql.types.StructType;
  * it with the table until {@code REFRESH TABLE}); each scan pins that schema's options and takes
  * the others, and the session defaults, as they are when the query is planned.
  */
-final class VhdRelation extends BaseRelation implements PrunedFilteredScan {
+final class VhdRelation extends BaseRelation implements PrunedFilteredScan, InsertableRelation {
   private final SQLContext sqlContext;
+  /** The table's options as given: its writes take them all. */
   private final Map<String, String> tableOptions;
+  /** The options its reads take: the write-only ones left out. */
+  private final Map<String, String> readOptions;
   private final VhdReadOptions options;
   private final StructType schema;
 
-  private VhdRelation(SQLContext sqlContext, Map<String, String> tableOptions, VhdReadOptions options) {
+  private VhdRelation(SQLContext sqlContext, Map<String, String> tableOptions, Map<String, String> readOptions,
+      VhdReadOptions options, StructType schema) {
     this.sqlContext = sqlContext;
     this.tableOptions = Map.copyOf(tableOptions);
+    this.readOptions = Map.copyOf(readOptions);
     this.options = options;
-    this.schema = VhdSchemas.of(options);
+    this.schema = schema;
   }
 
   /** Checks the table's options (with the session defaults) and fixes the schema they give. */
   static VhdRelation create(SQLContext sqlContext, Map<String, String> tableOptions) {
+    return create(sqlContext, tableOptions, null);
+  }
+
+  /**
+   * The relation with the table's declared columns ({@code declared}, or all of the source's when
+   * null): any of the source's columns, each with the source's type. {@code CREATE TABLE ... AS
+   * SELECT sector, bytes ...} declares the query's.
+   */
+  static VhdRelation create(SQLContext sqlContext, Map<String, String> tableOptions, StructType declared) {
     // A table's options serve its writes too (CREATE TABLE ... AS SELECT, INSERT): reads leave the write-only ones.
     Map<String, String> readOptions = new java.util.LinkedHashMap<>();
     tableOptions.forEach((key, value) -> {
@@ -54,11 +71,39 @@ final class VhdRelation extends BaseRelation implements PrunedFilteredScan {
         readOptions.put(key, value);
       }
     });
-    tableOptions = readOptions;
     Map<String, String> withDefaults = SessionSettings.withoutWriteDefaults(sqlContext.sparkSession(),
-        SessionSettings.withDefaultOptions(sqlContext.sparkSession(), tableOptions));
+        SessionSettings.withDefaultOptions(sqlContext.sparkSession(), readOptions));
     VhdReadOptions options = VhdReadOptions.parse(withDefaults, SessionSettings.defaults(sqlContext.sparkSession()));
-    return new VhdRelation(sqlContext, tableOptions, options);
+    StructType source = VhdSchemas.of(options);
+    return new VhdRelation(sqlContext, tableOptions, readOptions, options, declared == null ? source : checked(declared, source));
+  }
+
+  private static StructType checked(StructType declared, StructType source) {
+    for (StructField field : declared.fields()) {
+      StructField match = java.util.Arrays.stream(source.fields()).filter(f -> f.name().equalsIgnoreCase(field.name()))
+          .findFirst().orElseThrow(() -> new IllegalArgumentException("vhd table: declared column '" + field.name()
+              + "' is not a column of this source; its columns are " + String.join(", ", source.fieldNames())));
+      if (!match.dataType().equals(field.dataType())) {
+        throw new IllegalArgumentException("vhd table: declared column '" + field.name() + "' is " + field.dataType().sql()
+            + ", the source's is " + match.dataType().sql());
+      }
+    }
+    return declared;
+  }
+
+  /**
+   * {@code INSERT OVERWRITE} (and the write of {@code CREATE TABLE ... AS SELECT}): the table's
+   * image written from {@code data}, with the table's options, as {@code df.write.format("vhd")}
+   * writes it. {@code INSERT INTO} is an append: it creates a missing image, and is refused on an
+   * existing one.
+   */
+  @Override
+  public void insert(Dataset<Row> data, boolean overwrite) {
+    try {
+      ImageWriteJob.run(sqlContext.sparkSession(), overwrite ? SaveMode.Overwrite : SaveMode.Append, tableOptions, data);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e.getMessage(), e);
+    }
   }
 
   @Override
@@ -106,7 +151,7 @@ final class VhdRelation extends BaseRelation implements PrunedFilteredScan {
   /** The table's DataFrame read, with the options that fixed its schema pinned. */
   private Dataset<Row> read() {
     return sqlContext.sparkSession().read().format(VhdDataSource.class.getName())
-        .options(tableOptions)
+        .options(readOptions)
         .option(VhdReadOptions.OUTPUT, VhdReadOptions.label(options.output()))
         .option(VhdReadOptions.LAYER_COLUMNS, options.layerColumns())
         .load();

@@ -218,7 +218,11 @@ class TestWrite {
     second.write().format("vhd").mode(SaveMode.Overwrite).option("size", "1m").save(image.toString());
     assertThat(contents(image)[0]).isEqualTo((byte) 2);
     assertThatThrownBy(() -> second.write().format("vhd").mode(SaveMode.Append).option("size", "1m").save(image.toString()))
-        .hasMessageContaining("save mode append is not supported").hasMessageContaining("option(\"parent\"");
+        .hasMessageContaining("save mode append is not supported on an existing image").hasMessageContaining("option(\"parent\"");
+    // Appending to nothing makes the image, as appending to an empty folder makes a Parquet table.
+    Path appended = dir.resolve("appended.vhd");
+    second.write().format("vhd").mode(SaveMode.Append).option("size", "1m").save(appended.toString());
+    assertThat(contents(appended)[0]).isEqualTo((byte) 2);
     assertThat(leftovers()).isEmpty();
   }
 
