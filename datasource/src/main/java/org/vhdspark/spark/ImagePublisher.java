@@ -31,7 +31,7 @@ final class ImagePublisher {
       }
       return;
     }
-    // Other stores: no rename that refuses or replaces atomically; documented in docs/writing.md.
+    // Other stores: no rename that refuses or replaces atomically; documented in docs/datasource.md (Writing images).
     if (fs.exists(target)) {
       if (!replace) {
         throw new FileAlreadyExistsException(target.toString());

@@ -26,7 +26,7 @@ import org.apache.hadoop.fs.s3a.S3AFileSystem;
  * <p>The S3 client is S3A's own (its endpoint, credentials and retries), through
  * {@code getAmazonS3ClientForTesting}, the one accessor hadoop-aws 3.3 offers; AWS SDK v1, as
  * hadoop-aws 3.3 brings. S3 has no rename that refuses an existing target: it is checked just before
- * the upload completes, a narrow race documented in docs/writing.md.
+ * the upload completes, a narrow race documented in docs/datasource.md (Writing images).
  */
 final class S3PartCopyJoin implements ImageJoin {
   /** S3's smallest part, except the last. */

@@ -240,6 +240,28 @@ class TestWrite {
   }
 
   @Test
+  void sessionDefaultsOfWritesApplyAndThoseOfReadsDoNotBreakWrites() throws IOException {
+    var conf = spark().conf();
+    conf.set(SessionSettings.OPTION_PREFIX + "blockSize", "512k");
+    conf.set(SessionSettings.OPTION_PREFIX + "view", "delta");
+    try {
+      Path image = dir.resolve("defaults.vhd");
+      spark().createDataFrame(List.of(RowFactory.create(0L, filled(512, 3))), ROWS).write().format("vhd").option("size", "4m")
+          .save(image.toString());
+      try (VirtualDisk disk = Images.resolved(image, VhdOptions.defaults())) {
+        assertThat(disk.chain().image().blockSize()).isEqualTo(512 * 1024);
+      }
+      // The write's default does not break reads; the same option given to a read is refused.
+      assertThat(spark().read().format("vhd").load(image.toString()).count()).isEqualTo(1);
+      assertThatThrownBy(() -> spark().read().format("vhd").option("blockSize", "1m").load(image.toString()))
+          .hasMessageContaining("'blockSize' applies to writes");
+    } finally {
+      conf.unset(SessionSettings.OPTION_PREFIX + "blockSize");
+      conf.unset(SessionSettings.OPTION_PREFIX + "view");
+    }
+  }
+
+  @Test
   void badOptionsAreRefusedNamingThem() {
     Dataset<Row> rows = spark().createDataFrame(List.of(RowFactory.create(0L, filled(512, 1))), ROWS);
     String target = dir.resolve("x.vhd").toString();
