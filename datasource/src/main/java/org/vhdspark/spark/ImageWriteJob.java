@@ -60,7 +60,7 @@ final class ImageWriteJob implements BatchWrite {
   private final ImageJoin join;
   private final boolean replace;
   private final ParentIdentity parent;
-  private StructType preparedSchema;
+  private Dataset<Row> prepared;
 
   private ImageWriteJob(SparkSession session, Path target, FileSystem fs, Configuration conf, ImageSpec spec, FixedChunks chunks,
       ImageJoin join, boolean replace, ParentIdentity parent) {
@@ -78,6 +78,18 @@ final class ImageWriteJob implements BatchWrite {
 
   /** Writes {@code data} as the options say, honouring {@code mode}. */
   static void run(SparkSession session, SaveMode mode, Map<String, String> given, Dataset<Row> data) throws IOException {
+    ImageWriteJob job = plan(session, mode, given, data);
+    if (job != null) {
+      job.write();
+    }
+  }
+
+  /**
+   * The job that writes {@code data}, with its rows prepared for the tasks, after every check that
+   * needs no task; null when there is nothing to do (mode ignore and an existing target).
+   */
+  static ImageWriteJob plan(SparkSession session, SaveMode mode, Map<String, String> given, Dataset<Row> data)
+      throws IOException {
     VhdWriteOptions options = VhdWriteOptions.parse(SessionSettings.writeOptions(session, given));
     WriteInput.Columns columns = WriteInput.check(data.schema());
     Configuration conf = SessionSettings.hadoopConfiguration(session, options.parentRead().hadoopOptions());
@@ -95,7 +107,7 @@ final class ImageWriteJob implements BatchWrite {
         throw new IllegalArgumentException("vhd write to " + target + ": the target is a directory; name the image file to write");
       }
       if (mode == SaveMode.Ignore) {
-        return;
+        return null;
       }
       if (mode == SaveMode.ErrorIfExists) {
         throw AnalysisErrors.pathAlreadyExists(target.toString());
@@ -138,11 +150,12 @@ final class ImageWriteJob implements BatchWrite {
       ImageSpec spec = ImageSpec.dynamic(options.size()).withBlockSize(options.blockSize());
       job = new ImageWriteJob(session, target, fs, conf, spec, null, join, mode == SaveMode.Overwrite, null);
     }
-    job.write(WriteInput.prepare(data, columns, job.layout));
+    job.prepared = WriteInput.prepare(data, columns, job.layout);
+    return job;
   }
 
-  private void write(Dataset<Row> prepared) {
-    preparedSchema = prepared.schema();
+  /** Runs the job's rows through Spark's DSv2 write, which calls back {@link #commit} or {@link #abort}. */
+  void write() {
     ImageWriteProvider.register(this);
     try {
       prepared.write().format(ImageWriteProvider.class.getName()).option(ImageWriteProvider.JOB_OPTION, id)
@@ -160,8 +173,13 @@ final class ImageWriteJob implements BatchWrite {
     return target.toString();
   }
 
+  /** The rows as the tasks take them (see {@link WriteInput}). */
+  Dataset<Row> prepared() {
+    return prepared;
+  }
+
   StructType preparedSchema() {
-    return preparedSchema;
+    return prepared.schema();
   }
 
   @Override
