@@ -21,14 +21,17 @@ import org.vhdspark.testing.Fixtures;
  * tool skips the test on a developer's machine but fails it when the environment variable {@code CI}
  * is set, so CI cannot pass by skipping. Every process runs with a timeout; its stderr is in every
  * failure message.
+ *
+ * <p>Public, with {@link Tool} and {@link #require}, for the tests of other modules, which get it from
+ * vhd-core's test-jar; the rest stays package-private.
  */
-final class ExternalTools {
+public final class ExternalTools {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
   /** python3-libvhdi installs pyvhdi for Debian's own interpreter only, not for a pyenv or venv one. */
   static final String PYTHON = "/usr/bin/python3";
 
   /** A program the tests run, with the Debian package that provides it. */
-  enum Tool {
+  public enum Tool {
     QEMU_IMG("qemu-img", "qemu-utils"),
     QEMU_IO("qemu-io", "qemu-utils"),
     VHDIINFO("vhdiinfo", "libvhdi-utils"),
@@ -49,9 +52,9 @@ final class ExternalTools {
 
   /**
    * Returns when {@code tool} can be run; otherwise aborts the test (skipped), or fails it when
-   * {@code CI} is set.
+   * {@code CI} is set. The outcome of a probe is kept for the JVM, so each tool is probed once.
    */
-  static void require(Tool tool) {
+  public static void require(Tool tool) {
     String problem = PROBLEMS.computeIfAbsent(tool, ExternalTools::probe);
     if (problem.isEmpty()) {
       return;

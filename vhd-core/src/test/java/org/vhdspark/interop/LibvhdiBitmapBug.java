@@ -13,14 +13,19 @@ import org.vhdspark.image.VirtualDisk;
  * without masking, so a sector counts as present in a layer when it or any earlier sector of its
  * bitmap byte is. Where that puts the sector in a differencing layer that does not hold it, libvhdi
  * reads that layer's file (zeros in every image we write) instead of the layer below.
+ *
+ * <p>Public for the tests of other modules (vhd-core's test-jar), which check images they wrote.
  */
-final class LibvhdiBitmapBug {
+public final class LibvhdiBitmapBug {
   private static final int CHUNK = 64 * 1024;
 
   private LibvhdiBitmapBug() {}
 
-  /** The sectors of {@code disk} libvhdi reads wrongly, from the layers' bitmaps. */
-  static BitSet misreadSectors(VirtualDisk disk) throws IOException {
+  /**
+   * The sectors of {@code disk} libvhdi reads wrongly, from the layers' bitmaps: {@code disk} must be
+   * the resolved chain (all layers) of the image libvhdi reads.
+   */
+  public static BitSet misreadSectors(VirtualDisk disk) throws IOException {
     List<VhdImage> layers = disk.chain().layers().stream().map(VhdChain.Layer::image).toList();
     long[][] presence = new long[layers.size()][Bits.words(CHUNK)];
     BitSet misread = new BitSet();

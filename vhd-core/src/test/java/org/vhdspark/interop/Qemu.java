@@ -16,10 +16,15 @@ import org.vhdspark.interop.ExternalTools.Tool;
  * Images made by QEMU's {@code vpc} driver: {@code qemu-img create}, data written by {@code qemu-io},
  * and {@code qemu-img convert -O raw} as the oracle. Always passes {@code -f vpc}: a fixed VHD has no
  * signature at offset 0, so QEMU's format probing would take it for a raw file, footer included.
+ *
+ * <p>{@link #info} and {@link #convertToRaw} are public for the tests of other modules (vhd-core's
+ * test-jar). They do not probe for {@code qemu-img}: call {@code ExternalTools.require(Tool.QEMU_IMG)}
+ * first.
  */
-final class Qemu {
+public final class Qemu {
   private static final long MIB = 1 << 20;
   private static final Pattern VIRTUAL_SIZE = Pattern.compile("\"virtual-size\":\\s*(\\d+)");
+  private static final Pattern FORMAT = Pattern.compile("\"format\":\\s*\"([^\"]*)\"");
   private static final Pattern MAP_ENTRY = Pattern.compile("\\{[^}]*}");
   private static final Pattern MAP_FIELD = Pattern.compile("\"(\\w+)\":\\s*(\\w+)");
 
@@ -99,12 +104,32 @@ final class Qemu {
     return String.format("write -P 0x%02x %d %d", pattern, offset, length);
   }
 
+  /** What {@code qemu-img info -f vpc} reports: the format it opened the image as, and the virtual size. */
+  public record Info(String format, long virtualSize) {}
+
+  /** {@code qemu-img info -f vpc --output=json} of {@code image}: its format and virtual size. */
+  public static Info info(Path image) {
+    String json = infoJson(image);
+    Matcher format = FORMAT.matcher(json);
+    if (!format.find()) {
+      throw new AssertionError("no format in qemu-img info output:\n" + json);
+    }
+    return new Info(format.group(1), virtualSize(json));
+  }
+
   /** The virtual size QEMU gives the image (which may differ from the footer's current size). */
   static long virtualSize(Path image) {
-    String json = runOk(List.of("qemu-img", "info", "-f", "vpc", "--output=json", image.toString())).stdout();
-    Matcher matcher = VIRTUAL_SIZE.matcher(json);
+    return virtualSize(infoJson(image));
+  }
+
+  private static String infoJson(Path image) {
+    return runOk(List.of("qemu-img", "info", "-f", "vpc", "--output=json", image.toString())).stdout();
+  }
+
+  private static long virtualSize(String infoJson) {
+    Matcher matcher = VIRTUAL_SIZE.matcher(infoJson);
     if (!matcher.find()) {
-      throw new AssertionError("no virtual-size in qemu-img info output:\n" + json);
+      throw new AssertionError("no virtual-size in qemu-img info output:\n" + infoJson);
     }
     return Long.parseLong(matcher.group(1));
   }
@@ -156,7 +181,7 @@ final class Qemu {
   }
 
   /** The image's virtual disk as QEMU reads it, written to {@code raw}. */
-  static Path convertToRaw(Path image, Path raw) {
+  public static Path convertToRaw(Path image, Path raw) {
     runOk(List.of("qemu-img", "convert", "-f", "vpc", "-O", "raw", image.toString(), raw.toString()));
     return raw;
   }
