@@ -38,6 +38,8 @@ final class FragmentDataWriter implements DataWriter<InternalRow> {
   private FragmentBuilder builder;
   private FragmentWriter sparse;
   private FixedChunkWriter chunk;
+  /** The last block the metrics counted (rows come sorted by sector). */
+  private long lastCountedBlock = -1;
   private long blocksWritten;
   private long sectorsWritten;
   private long bytesWritten;
@@ -81,7 +83,18 @@ final class FragmentDataWriter implements DataWriter<InternalRow> {
     } catch (IllegalArgumentException e) {
       throw badRow("the row at sector " + rowSector + ": " + e.getMessage());
     }
-    sectorsWritten += bytes.length >>> VhdFormat.SECTOR_SHIFT;
+    long count = bytes.length >>> VhdFormat.SECTOR_SHIFT;
+    sectorsWritten += count;
+    if (!layout.fixed()) {
+      // Counted as rows arrive: Spark reads a task's metrics before its commit writes the last block.
+      long last = (sector + count - 1) / layout.sectorsPerBlock();
+      long first = Math.max(sector / layout.sectorsPerBlock(), lastCountedBlock + 1);
+      if (last >= first) {
+        blocksWritten += last - first + 1;
+        bytesWritten += (last - first + 1) * (VhdFormat.bitmapBytes(layout.blockSize()) + (long) layout.blockSize());
+        lastCountedBlock = last;
+      }
+    }
   }
 
   private IllegalArgumentException badRow(String what) {
@@ -101,6 +114,8 @@ final class FragmentDataWriter implements DataWriter<InternalRow> {
     WriteLayout layout = task.layout();
     chunk = new FixedChunkWriter(sink, layout.chunks(), index);
     builder = new FragmentBuilder(chunk, layout.size(), layout.blockSize());
+    blocksWritten += -Math.floorDiv(-layout.chunks().chunkDataLength(index), layout.blockSize());
+    bytesWritten += layout.chunks().pieceLength(index);
   }
 
   private void open(Path path) throws IOException {
@@ -118,17 +133,14 @@ final class FragmentDataWriter implements DataWriter<InternalRow> {
     FragmentMessage.Fragment fragment;
     if (chunk != null) {
       chunk.finish();
-      blocksWritten += -Math.floorDiv(-task.layout().chunks().chunkDataLength(chunk.chunk()), task.layout().blockSize());
       fragment = new FragmentMessage.Fragment(file.toString(), chunk.length(), new int[0], chunk.chunk());
     } else {
       if (sparse.length() < task.layout().minimumPieceBytes()) {
         sparse.padTo(task.layout().minimumPieceBytes());
       }
-      blocksWritten += sparse.blocks().length;
       fragment = new FragmentMessage.Fragment(file.toString(), sparse.length(), sparse.blocks(), -1);
     }
     sink.close();
-    bytesWritten += sink.length();
     done.add(fragment);
     sink = null;
     builder = null;
@@ -182,6 +194,6 @@ final class FragmentDataWriter implements DataWriter<InternalRow> {
     return new CustomTaskMetric[] {
         VhdMetrics.value(VhdWriteMetrics.BLOCKS_WRITTEN, blocksWritten),
         VhdMetrics.value(VhdWriteMetrics.SECTORS_WRITTEN, sectorsWritten),
-        VhdMetrics.value(VhdWriteMetrics.FRAGMENT_BYTES_WRITTEN, bytesWritten + (sink == null ? 0 : sink.length()))};
+        VhdMetrics.value(VhdWriteMetrics.FRAGMENT_BYTES_WRITTEN, bytesWritten)};
   }
 }

@@ -45,7 +45,7 @@ public final class VhdWriteMetrics {
     }
   }
 
-  /** Bytes the tasks wrote into fragments: bitmaps, data, zeros and padding. */
+  /** Bytes of blocks the tasks wrote into fragments: bitmaps and data (a fixed image's zeros too), not padding. */
   public static final class FragmentBytesWritten extends VhdMetrics.ByteSumMetric {
     @Override
     public String name() {

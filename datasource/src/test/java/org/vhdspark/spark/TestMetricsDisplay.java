@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.RowFactory;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
@@ -56,6 +58,49 @@ class TestMetricsDisplay {
     assertThat(shown).containsEntry(VhdMetrics.DATA_BYTES_READ, "3.0 MiB")
         .containsEntry(VhdMetrics.IMAGE_BYTES_READ, VhdMetrics.bytesText(exact.get(VhdMetrics.IMAGE_BYTES_READ)))
         .containsEntry(VhdMetrics.SECTORS_EMITTED, "6144");
+  }
+
+  @Test
+  void theWriteNodeShowsBlocksSectorsAndBytesWritten(@TempDir Path dir) throws Exception {
+    SparkSession spark = SharedSpark.spark();
+    List<org.apache.spark.sql.execution.SparkPlan> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.apache.spark.sql.util.QueryExecutionListener listener = new org.apache.spark.sql.util.QueryExecutionListener() {
+      @Override
+      public void onSuccess(String funcName, org.apache.spark.sql.execution.QueryExecution qe, long durationNs) {
+        writes.add(qe.executedPlan());
+      }
+
+      @Override
+      public void onFailure(String funcName, org.apache.spark.sql.execution.QueryExecution qe, Exception exception) {}
+    };
+    spark.listenerManager().register(listener);
+    try {
+      byte[] sector = new byte[512 * 3];
+      Arrays.fill(sector, (byte) 7);
+      spark.createDataFrame(List.of(RowFactory.create(5L, sector), RowFactory.create(70_000L, sector)), TestWrite.ROWS)
+          .write().format("vhd").option("size", "64m").save(dir.resolve("new.vhd").toString());
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.listenerManager().unregister(listener);
+    }
+    // The write node (Spark's AppendData over this source's DSv2 write) carries the vhd write metrics.
+    Map<String, org.apache.spark.sql.execution.metric.SQLMetric> metrics = writes.stream()
+        .map(plan -> JavaConverters.mapAsJavaMap(plan.metrics()))
+        .filter(m -> m.containsKey(VhdWriteMetrics.BLOCKS_WRITTEN)).findFirst().orElseThrow();
+    SQLAppStatusStore store = spark.sharedState().statusStore();
+    Map<String, String> shown = new TreeMap<>();
+    for (SQLExecutionUIData execution : JavaConverters.seqAsJavaList(store.executionsList())) {
+      Map<Object, String> texts = JavaConverters.mapAsJavaMap(store.executionMetrics(execution.executionId()));
+      metrics.forEach((name, metric) -> {
+        if (texts.containsKey(metric.id())) {
+          shown.put(name, texts.get(metric.id()));
+        }
+      });
+    }
+    long blockBytes = (2L << 20) + 512;
+    assertThat(shown).containsEntry(VhdWriteMetrics.BLOCKS_WRITTEN, "2")
+        .containsEntry(VhdWriteMetrics.SECTORS_WRITTEN, "6")
+        .containsEntry(VhdWriteMetrics.FRAGMENT_BYTES_WRITTEN, VhdMetrics.bytesText(2 * blockBytes));
   }
 
   /** The metric texts of the scan's execution, as the SQL tab of the Spark UI shows them. */
