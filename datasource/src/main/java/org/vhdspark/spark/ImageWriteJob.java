@@ -61,6 +61,7 @@ final class ImageWriteJob implements BatchWrite {
   private final boolean replace;
   private final ParentIdentity parent;
   private Dataset<Row> prepared;
+  private volatile long bytesCopiedByDriver;
 
   private ImageWriteJob(SparkSession session, Path target, FileSystem fs, Configuration conf, ImageSpec spec, FixedChunks chunks,
       ImageJoin join, boolean replace, ParentIdentity parent) {
@@ -173,6 +174,11 @@ final class ImageWriteJob implements BatchWrite {
     return target.toString();
   }
 
+  /** Fragment bytes the driver copied at commit (0 before it). */
+  long bytesCopiedByDriver() {
+    return bytesCopiedByDriver;
+  }
+
   /** The rows as the tasks take them (see {@link WriteInput}). */
   Dataset<Row> prepared() {
     return prepared;
@@ -231,6 +237,7 @@ final class ImageWriteJob implements BatchWrite {
       } catch (FileAlreadyExistsException e) {
         throw AnalysisErrors.pathAlreadyExists(target.toString());
       }
+      bytesCopiedByDriver = copied;
       VhdWriteReport report = new VhdWriteReport(target.toString(), join.description(), fragments.size(), imageBytes, copied);
       VhdWrites.record(session, report);
       LOG.info("vhd write to {}: {} fragments joined by {}, {} bytes, {} bytes copied by the driver", target, fragments.size(),

@@ -9,6 +9,7 @@ import org.apache.spark.sql.connector.catalog.TableCapability;
 import org.apache.spark.sql.connector.catalog.TableProvider;
 import org.apache.spark.sql.connector.expressions.Transform;
 import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.write.BatchWrite;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
 import org.apache.spark.sql.connector.write.Write;
@@ -89,6 +90,11 @@ public final class ImageWriteProvider implements TableProvider {
             @Override
             public CustomMetric[] supportedCustomMetrics() {
               return VhdWriteMetrics.supported();
+            }
+
+            /** Spark 4.0's {@code Write.reportDriverMetrics}, after the commit; Spark 3.5 never calls it. */
+            public CustomTaskMetric[] reportDriverMetrics() {
+              return new CustomTaskMetric[] {VhdMetrics.value(VhdWriteMetrics.BYTES_COPIED_BY_DRIVER, job.bytesCopiedByDriver())};
             }
           };
         }
