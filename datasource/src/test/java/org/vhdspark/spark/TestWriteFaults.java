@@ -34,7 +34,7 @@ class TestWriteFaults {
 
   @AfterEach
   void reset() {
-    FailingWritesFileSystem.reset();
+    FaultyFileSystem.reset();
   }
 
   private static SparkSession spark() {
@@ -55,8 +55,8 @@ class TestWriteFaults {
   }
 
   private static DataFrameWriter<Row> childWriter(Dataset<Row> rows, Path parent) {
-    return rows.write().format("vhd").option(FailingWritesFileSystem.IMPL, FailingWritesFileSystem.class.getName())
-        .option("parent", FailingWritesFileSystem.path(parent));
+    return rows.write().format("vhd").option(FaultyFileSystem.IMPL, FaultyFileSystem.class.getName())
+        .option("parent", FaultyFileSystem.path(parent));
   }
 
   @Test
@@ -65,14 +65,14 @@ class TestWriteFaults {
     Path parent = parent(expected);
     List<Row> rows = TestWrite.randomRows(5, expected.length / 512, expected);
     Path child = dir.resolve("child.vhd");
-    FailingWritesFileSystem.failingPartition = 1;
-    FailingWritesFileSystem.failingAttempts = 1;
-    FailingWritesFileSystem.leaveStray = true;
+    FaultyFileSystem.failingPartition = 1;
+    FaultyFileSystem.failingAttempts = 1;
+    FaultyFileSystem.leaveStray = true;
 
-    TestWrite.withTasks(3, () -> childWriter(TestWrite.frame(rows), parent).save(FailingWritesFileSystem.path(child)));
+    TestWrite.withTasks(3, () -> childWriter(TestWrite.frame(rows), parent).save(FaultyFileSystem.path(child)));
 
-    assertThat(FailingWritesFileSystem.FAILED.get()).isEqualTo(1);
-    assertThat(FailingWritesFileSystem.STRAYS.get()).isEqualTo(1);
+    assertThat(FaultyFileSystem.FAILED.get()).isEqualTo(1);
+    assertThat(FaultyFileSystem.STRAYS.get()).isEqualTo(1);
     assertThat(TestWrite.contents(child)).isEqualTo(expected);
     assertThat(VhdWrites.lastReport(spark()).orElseThrow().fragments()).isEqualTo(3);
     // The failed attempt's fragment (deleted by its abort) and its stray file (swept by the job): gone.
@@ -85,15 +85,15 @@ class TestWriteFaults {
     Path parent = parent(expected);
     List<Row> rows = TestWrite.randomRows(6, expected.length / 512, expected);
     Path child = dir.resolve("child.vhd");
-    FailingWritesFileSystem.failingPartition = 2;
-    FailingWritesFileSystem.failingAttempts = Integer.MAX_VALUE;
-    FailingWritesFileSystem.leaveStray = true;
+    FaultyFileSystem.failingPartition = 2;
+    FaultyFileSystem.failingAttempts = Integer.MAX_VALUE;
+    FaultyFileSystem.leaveStray = true;
 
     assertThatThrownBy(() -> TestWrite.withTasks(3,
-        () -> childWriter(TestWrite.frame(rows), parent).save(FailingWritesFileSystem.path(child))))
-        .hasStackTraceContaining(FailingWritesFileSystem.MESSAGE);
+        () -> childWriter(TestWrite.frame(rows), parent).save(FaultyFileSystem.path(child))))
+        .hasStackTraceContaining(FaultyFileSystem.WRITE_FAILURE);
     // Both attempts of the partition failed; the other partitions' tasks had committed their fragments.
-    assertThat(FailingWritesFileSystem.FAILED.get()).isEqualTo(2);
+    assertThat(FaultyFileSystem.FAILED.get()).isEqualTo(2);
 
     assertThat(Files.exists(child)).isFalse();
     assertThat(leftovers()).isEmpty();
@@ -105,9 +105,9 @@ class TestWriteFaults {
     Path parent = parent(expected);
     List<Row> rows = TestWrite.randomRows(7, expected.length / 512, expected);
     Path child = dir.resolve("child.vhd");
-    FailingWritesFileSystem.failRenames = true;
+    FaultyFileSystem.failRenames = true;
 
-    assertThatThrownBy(() -> childWriter(TestWrite.frame(rows), parent).save(FailingWritesFileSystem.path(child)))
+    assertThatThrownBy(() -> childWriter(TestWrite.frame(rows), parent).save(FaultyFileSystem.path(child)))
         .hasStackTraceContaining("simulated failure renaming into place");
 
     assertThat(Files.exists(child)).isFalse();
