@@ -262,6 +262,16 @@ class TestWrite {
   }
 
   @Test
+  void aParentOnAnotherFileSystemIsRefused() throws IOException {
+    Path parent = Images.dynamic(dir.resolve("base.vhd"), 1 << 20, BLOCK);
+    Dataset<Row> rows = spark().createDataFrame(List.of(RowFactory.create(0L, filled(512, 1))), ROWS);
+    assertThatThrownBy(() -> rows.write().format("vhd").option(FaultyFileSystem.IMPL, FaultyFileSystem.class.getName())
+        .option("parent", parent.toString()).save(FaultyFileSystem.path(dir.resolve("child.vhd"))))
+        .hasMessageContaining("the parent file:" + parent).hasMessageContaining("is on another file system");
+    assertThat(leftovers()).isEmpty();
+  }
+
+  @Test
   void badOptionsAreRefusedNamingThem() {
     Dataset<Row> rows = spark().createDataFrame(List.of(RowFactory.create(0L, filled(512, 1))), ROWS);
     String target = dir.resolve("x.vhd").toString();

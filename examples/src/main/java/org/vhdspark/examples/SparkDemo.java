@@ -24,7 +24,8 @@ import org.vhdspark.write.VhdWriter;
 /**
  * The main demo: makes a three-level snapshot chain of a 64 MiB disk with vhd-core, then reads it
  * with Spark in local mode: a scan of the resolved chain, the delta of the last snapshot, an
- * allocation map and a catalog. Usage: {@code SparkDemo [FOLDER]} (default: a new temporary folder).
+ * allocation map and a catalog; then writes with Spark: a child of the last snapshot from rows, and
+ * the whole chain flattened into a fixed image. Usage: {@code SparkDemo [FOLDER]} (default: a new temporary folder).
  */
 public final class SparkDemo {
   private static final long SIZE = 64L << 20;
@@ -63,6 +64,22 @@ public final class SparkDemo {
           .load(folder.toUri().toString())
           .select("path", "type", "virtual_size", "block_size", "chain_depth", "parent_path")
           .orderBy("chain_depth").show(false);
+
+      System.out.println("5. Spark writes a child of tuesday.vhd: wednesday.vhd, from rows (sector, bytes)");
+      // Wednesday wipes the first MiB (rows of zeros hide tuesday's data) and writes a new 1 MiB file at 48 MiB.
+      Dataset<Row> changes = spark.range(2048).selectExpr("id AS sector", "unhex(repeat('00', 512)) AS bytes")
+          .union(spark.range(2048).selectExpr("(48 * 2048) + id AS sector", "unhex(repeat('5a', 512)) AS bytes"));
+      String wednesday = folder.resolve("wednesday.vhd").toUri().toString();
+      changes.write().format("vhd").mode("overwrite").option("parent", image).save(wednesday);
+      spark.read().format("vhd").load(wednesday)
+          .groupBy(col("_layer"), col("_layer_path")).agg(count("*").as("sectors")).orderBy("_layer").show(false);
+
+      System.out.println("6. ... and flattens the chain into one fixed image: what `vhd convert` does, on a cluster");
+      String flat = folder.resolve("wednesday-flat.vhd").toUri().toString();
+      spark.read().format("vhd").load(wednesday).write().format("vhd").mode("overwrite")
+          .option("type", "fixed").option("size", Long.toString(SIZE)).save(flat);
+      spark.read().format("vhd").option("output", "catalog").load(flat)
+          .select("path", "type", "virtual_size", "file_size", "chain_depth").show(false);
     } finally {
       spark.stop();
     }
