@@ -151,7 +151,8 @@ final class ImageWriteJob implements BatchWrite {
       ImageSpec spec = ImageSpec.dynamic(options.size()).withBlockSize(options.blockSize());
       job = new ImageWriteJob(session, target, fs, conf, spec, null, join, mode == SaveMode.Overwrite, null);
     }
-    job.prepared = WriteInput.prepare(data, columns, job.layout);
+    boolean clustered = !job.layout.fixed() && ClusteredInput.byBlock(data, columns, job.layout.blockSize(), conf);
+    job.prepared = WriteInput.prepare(data, columns, job.layout, clustered);
     return job;
   }
 

@@ -40,6 +40,14 @@ final class VhdScan implements SupportsReportStatistics, Batch {
     this.readSchema = readSchema;
   }
 
+  VhdReadOptions options() {
+    return options;
+  }
+
+  List<FileStatus> files() {
+    return files;
+  }
+
   @Override
   public StructType readSchema() {
     return readSchema;

@@ -69,10 +69,17 @@ final class WriteInput {
     return field.name();
   }
 
-  /** The rows cut at block boundaries, clustered by block or chunk, sorted by sector. */
-  static Dataset<Row> prepare(Dataset<Row> data, Columns columns, WriteLayout layout) {
+  /**
+   * The rows cut at block boundaries, clustered by block or chunk, sorted by sector; or, when they
+   * come so already (a read of this source, see {@link ClusteredInput}), as they are.
+   */
+  static Dataset<Row> prepare(Dataset<Row> data, Columns columns, WriteLayout layout, boolean clustered) {
     String sector = quote(columns.sector());
     String bytes = quote(columns.bytes());
+    if (clustered && !layout.fixed()) {
+      return data.select(expr(sector + " div " + layout.sectorsPerBlock()).as("_key"), col(columns.sector()).as("_sector"),
+          col(columns.bytes()).as("_bytes"), col(columns.sector()).as("_row_sector"), lit(false).as("_fill"));
+    }
     long perBlock = layout.sectorsPerBlock();
     String sectors = "(length(" + bytes + ") div 512)";
     String valid = "(" + sector + " IS NOT NULL AND " + bytes + " IS NOT NULL AND length(" + bytes + ") > 0 AND length(" + bytes
