@@ -59,12 +59,13 @@ class BundleJarIT {
   }
 
   @Test
-  void sparkReadsTheChainWithOnlyItsOwnJarsAndTheBundle(@TempDir Path workDir) throws Exception {
+  void sparkReadsAndWritesWithOnlyItsOwnJarsAndTheBundle(@TempDir Path workDir) throws Exception {
     Path image = Fixtures.blktap("level3");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(Arrays.asList(property("vhd.sparkJavaArgs").trim().split("\\s+")));
-    command.addAll(List.of("-cp", SPARK_JARS.resolve("*") + File.pathSeparator + JAR, QUERY.toString(), image.toString()));
+    command.addAll(List.of("-cp", SPARK_JARS.resolve("*") + File.pathSeparator + JAR, QUERY.toString(), image.toString(),
+        workDir.toString()));
     Path out = workDir.resolve("stdout.txt");
     Path err = workDir.resolve("stderr.txt");
     ProcessBuilder builder = new ProcessBuilder(command)
@@ -88,7 +89,8 @@ class BundleJarIT {
     assertThat(results).as("the job's results; its stderr:%n%s", tail(err))
         .containsEntry("rows", String.valueOf(SECTORS))
         .containsEntry("sha256", Fixtures.blktapSha256("level3"))
-        .containsEntry("sql_count", String.valueOf(SECTORS));
+        .containsEntry("sql_count", String.valueOf(SECTORS))
+        .containsEntry("written_sha256", Fixtures.blktapSha256("level3"));
   }
 
 

@@ -50,6 +50,12 @@ public final class HadoopImageStore implements ImageStore {
     return Math.floorDiv(path.getFileSystem(conf).getFileStatus(path).getModificationTime(), 1000L);
   }
 
+  /** The file's modification time in milliseconds, as precise as the file system keeps it. */
+  public long modificationTimeMillis(Location location) throws IOException {
+    Path path = HadoopLocations.toPath(location);
+    return path.getFileSystem(conf).getFileStatus(path).getModificationTime();
+  }
+
   /** Local files have their links resolved (as vhd-core does); stores without links keep the location. */
   @Override
   public Location canonical(Location location) throws IOException {

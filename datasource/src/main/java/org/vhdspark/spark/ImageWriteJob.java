@@ -304,7 +304,8 @@ final class ImageWriteJob implements BatchWrite {
       try (ReadSource source = store.open(location)) {
         // The footer as it is, bad checksum or not: the point is only whether it changed.
         Footer footer = VhdImage.open(source, VhdOptions.defaults().withoutChecksumVerification()).footer();
-        return new ParentIdentity(location, footer, source.size(), store.modificationTime(location));
+        // Milliseconds: a local parent can change in place within a second (HDFS and S3 files cannot).
+        return new ParentIdentity(location, footer, source.size(), store.modificationTimeMillis(location));
       }
     }
 
