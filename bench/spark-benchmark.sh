@@ -18,26 +18,14 @@ SIZES_MIB=${SIZES_MIB:-"2048 4096"}
 RUNS=${RUNS:-2}
 JAVA_OPTS=${JAVA_OPTS:--Xmx1g}
 
-if [[ $# -ge 1 ]]; then
-  SCRATCH=$(mkdir -p "$1" && cd "$1" && pwd)
-else
-  SCRATCH=$(mktemp -d)
-  trap 'rm -rf "$SCRATCH"' EXIT
-fi
+# shellcheck source=bench/spark-common.sh
+source "$ROOT/bench/spark-common.sh"
+spark_bench_scratch "$@"
 
 cd "$ROOT"
-echo "building..." >&2
-./mvnw -B -q -pl datasource -am test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
-CP="datasource/target/test-classes:datasource/target/classes:$(cat datasource/target/bench.classpath)"
-# What Spark 3.5 needs on Java 17 (the root pom's extraJavaTestArgs).
-OPENS=$(sed -n '/<extraJavaTestArgs>/,/<\/extraJavaTestArgs>/p' pom.xml | grep -v extraJavaTestArgs | tr -s ' \n' ' ')
+spark_bench_build
 
-echo "date:   $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n $(git status --porcelain 2>/dev/null) ]] && echo ' (working tree modified)')"
-echo "cpu:    $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
-echo "java:   $(java -version 2>&1 | sed -n 2p); JAVA_OPTS=$JAVA_OPTS; local[2]"
+spark_bench_header
 echo "load:   $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) before the run"
 # shellcheck disable=SC2086
 SPARK_LOCAL_IP=127.0.0.1 java $OPENS $JAVA_OPTS -cp "$CP" org.vhdspark.spark.bench.SparkScanBenchmark \

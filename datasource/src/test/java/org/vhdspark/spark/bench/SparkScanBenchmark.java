@@ -5,9 +5,6 @@ import static org.apache.spark.sql.functions.crc32;
 import static org.apache.spark.sql.functions.sum;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -167,47 +163,6 @@ public final class SparkScanBenchmark {
     }
   }
 
-  /** Samples the heap (the driver is the executor in local mode) while a query runs. */
-  private static final class HeapSampler {
-    final AtomicLong peak = new AtomicLong();
-    final AtomicLong afterGc = new AtomicLong();
-    private volatile boolean running;
-    private Thread thread;
-
-    void start() {
-      running = true;
-      thread = new Thread(() -> {
-        List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(p -> p.getType() == MemoryType.HEAP).toList();
-        while (running) {
-          peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-          long collected = 0;
-          for (MemoryPoolMXBean pool : heap) {
-            if (pool.getCollectionUsage() != null) {
-              collected += pool.getCollectionUsage().getUsed();
-            }
-          }
-          afterGc.accumulateAndGet(collected, Math::max);
-          try {
-            Thread.sleep(5);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "heap-sampler");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    void stop() {
-      running = false;
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
 
   // ---- the chain: base (half the blocks, full) <- child1 <- child2 (40% of blocks, scattered 4 KiB runs)
 

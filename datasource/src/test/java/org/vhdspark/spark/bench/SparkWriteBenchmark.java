@@ -10,8 +10,6 @@ import static org.apache.spark.sql.functions.sum;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,6 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.scheduler.SparkListener;
@@ -329,47 +326,6 @@ public final class SparkWriteBenchmark {
     }
   }
 
-  /** Samples the heap (the driver is the executor in local mode) while a write runs. */
-  private static final class HeapSampler {
-    final AtomicLong peak = new AtomicLong();
-    final AtomicLong afterGc = new AtomicLong();
-    private volatile boolean running;
-    private Thread thread;
-
-    void start() {
-      running = true;
-      thread = new Thread(() -> {
-        List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(p -> p.getType() == MemoryType.HEAP).toList();
-        while (running) {
-          peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-          long collected = 0;
-          for (MemoryPoolMXBean pool : heap) {
-            if (pool.getCollectionUsage() != null) {
-              collected += pool.getCollectionUsage().getUsed();
-            }
-          }
-          afterGc.accumulateAndGet(collected, Math::max);
-          try {
-            Thread.sleep(5);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "heap-sampler");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    void stop() {
-      running = false;
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
 
   // ---- the images: parent (dynamic, half the blocks, full) <- input (whole blocks holding the data)
 
