@@ -108,6 +108,14 @@ public final class VirtualDisk implements Closeable {
   }
 
   /**
+   * Whether layer {@code layer} of this view has a block allocated over sectors {@code [first, first
+   * + count)}: reads its BAT only (a fixed layer holds every sector of its disk).
+   */
+  public boolean layerHoldsAny(int layer, long first, int count) {
+    return anyAllocated(layers[layer], first, count);
+  }
+
+  /**
    * Computes the runs of {@code block} into {@code out}: in sector order, covering the block, adjacent
    * runs of one owner merged. Reads at most one bitmap per layer. When a read fails, {@code out}
    * holds no block, so a retry computes it again.

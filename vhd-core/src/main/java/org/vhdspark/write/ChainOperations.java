@@ -9,6 +9,7 @@ import org.vhdspark.format.Bits;
 import org.vhdspark.format.DiskType;
 import org.vhdspark.format.VhdFormat;
 import org.vhdspark.image.BlockRuns;
+import org.vhdspark.image.DiskComparison;
 import org.vhdspark.image.VhdChain;
 import org.vhdspark.image.VhdOptions;
 import org.vhdspark.image.VirtualDisk;
@@ -164,44 +165,36 @@ public final class ChainOperations {
     }
   }
 
+  /**
+   * Adds to {@code assembler} the blocks of sectors where {@code b} differs from {@code a}, with
+   * {@code b}'s bytes; sectors both resolve to the same layer file are not read.
+   */
   private static long diffInto(VirtualDisk a, VirtualDisk b, ImageAssembler assembler) throws IOException {
     int blockBytes = assembler.spec().blockSize();
-    int sectorsPerBlock = blockBytes / VhdFormat.SECTOR_SIZE;
-    ByteBuffer bytesA = ByteBuffer.allocate(blockBytes);
-    ByteBuffer bytesB = ByteBuffer.allocate(blockBytes);
+    DiskComparison comparison = new DiskComparison(b, a, DiskComparison.Mode.CONTENT, blockBytes / VhdFormat.SECTOR_SIZE);
     byte[] bitmap = new byte[VhdFormat.bitmapBytes(blockBytes)];
+    byte[] data = new byte[blockBytes];
+    BlockRuns changed = new BlockRuns();
     long differing = 0;
     for (int block = 0; block < assembler.spec().blockCount(); block++) {
-      long first = (long) block * sectorsPerBlock;
-      int count = (int) Math.min(sectorsPerBlock, a.sectorCount() - first);
-      if (!a.holdsAny(first, count) && !b.holdsAny(first, count)) {
+      if (!comparison.mayDiffer(block)) {
         continue;
       }
-      int length = count * VhdFormat.SECTOR_SIZE;
-      a.read(first * VhdFormat.SECTOR_SIZE, bytesA.clear().limit(length));
-      b.read(first * VhdFormat.SECTOR_SIZE, bytesB.clear().limit(length));
-      byte[] arrayA = bytesA.array();
-      byte[] arrayB = bytesB.array();
-      if (Arrays.mismatch(arrayA, 0, length, arrayB, 0, length) < 0) {
+      comparison.compare(block, changed);
+      if (changed.count() == 0) {
         continue;
       }
+      long first = (long) block * comparison.sectorsPerBlock();
       Arrays.fill(bitmap, (byte) 0);
-      int changed = 0;
-      for (int s = 0; s < count; s++) {
-        int from = s * VhdFormat.SECTOR_SIZE;
-        int to = from + VhdFormat.SECTOR_SIZE;
-        if (Arrays.mismatch(arrayA, from, to, arrayB, from, to) >= 0) {
-          Bits.setRange(bitmap, s, 1);
-          changed++;
-        } else {
-          Arrays.fill(bytesB.array(), from, from + VhdFormat.SECTOR_SIZE, (byte) 0);
-        }
+      Arrays.fill(data, (byte) 0);
+      for (int i = 0; i < changed.count(); i++) {
+        int from = (int) (changed.start(i) - first);
+        Bits.setRange(bitmap, from, changed.length(i));
+        System.arraycopy(comparison.imageBytes(), from * VhdFormat.SECTOR_SIZE, data, from * VhdFormat.SECTOR_SIZE,
+            changed.length(i) * VhdFormat.SECTOR_SIZE);
+        differing += changed.length(i);
       }
-      if (changed > 0) {
-        Arrays.fill(bytesB.array(), length, blockBytes, (byte) 0);
-        assembler.addBlock(block, ByteBuffer.wrap(bitmap), bytesB.clear());
-        differing += changed;
-      }
+      assembler.addBlock(block, ByteBuffer.wrap(bitmap), ByteBuffer.wrap(data));
     }
     return differing;
   }
