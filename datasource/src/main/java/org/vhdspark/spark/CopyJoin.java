@@ -70,7 +70,7 @@ final class CopyJoin implements ImageJoin {
           continue;
         }
         try (FileChannel in = FileChannel.open(java.nio.file.Path.of(piece.file().toUri()), StandardOpenOption.READ)) {
-          checkLength(piece, in.size());
+          piece.checkLength(in.size());
           for (long done = 0; done < piece.length(); ) {
             long n = in.transferTo(done, piece.length() - done, out);
             if (n <= 0) {
@@ -92,13 +92,10 @@ final class CopyJoin implements ImageJoin {
     try (FSDataOutputStream out = fs.create(joined, false)) {
       for (ImagePiece piece : pieces) {
         if (!piece.isFile()) {
-          ByteBuffer bytes = piece.bytes().duplicate();
-          byte[] array = new byte[bytes.remaining()];
-          bytes.get(array);
-          out.write(array);
+          out.write(piece.byteArray());
           continue;
         }
-        checkLength(piece, fs.getFileStatus(piece.file()).getLen());
+        piece.checkLength(fs.getFileStatus(piece.file()).getLen());
         try (FSDataInputStream in = fs.open(piece.file())) {
           copy(in, out, piece.length(), buffer, piece.file());
         }
@@ -117,12 +114,6 @@ final class CopyJoin implements ImageJoin {
       }
       out.write(buffer, 0, n);
       done += n;
-    }
-  }
-
-  private static void checkLength(ImagePiece piece, long actual) throws IOException {
-    if (actual != piece.length()) {
-      throw new IOException(piece.file() + ": the fragment has " + actual + " bytes, its task wrote " + piece.length());
     }
   }
 }

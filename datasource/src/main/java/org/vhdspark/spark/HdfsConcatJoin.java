@@ -1,7 +1,6 @@
 package org.vhdspark.spark;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -39,19 +38,13 @@ final class HdfsConcatJoin implements ImageJoin {
       for (int i = 0; i < pieces.size(); i++) {
         ImagePiece piece = pieces.get(i);
         if (piece.isFile()) {
-          long actual = fs.getFileStatus(piece.file()).getLen();
-          if (actual != piece.length()) {
-            throw new IOException(piece.file() + ": the fragment has " + actual + " bytes, its task wrote " + piece.length());
-          }
+          piece.checkLength(fs.getFileStatus(piece.file()).getLen());
           files.add(piece.file());
         } else {
           Path file = WriteNames.driverFile(target, jobId, "piece" + i);
           made.add(file);
           try (FSDataOutputStream out = fs.create(file, false)) {
-            ByteBuffer bytes = piece.bytes().duplicate();
-            byte[] array = new byte[bytes.remaining()];
-            bytes.get(array);
-            out.write(array);
+            out.write(piece.byteArray());
           }
           files.add(file);
         }

@@ -1,5 +1,6 @@
 package org.vhdspark.spark;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.hadoop.fs.Path;
 
@@ -18,5 +19,19 @@ record ImagePiece(ByteBuffer bytes, Path file, long length) {
 
   boolean isFile() {
     return file != null;
+  }
+
+  /** A driver piece's bytes, as an array (streams and the S3 client take arrays). */
+  byte[] byteArray() {
+    byte[] array = new byte[bytes.remaining()];
+    bytes.duplicate().get(array);
+    return array;
+  }
+
+  /** Fails unless the fragment file has the length its task reported. */
+  void checkLength(long actual) throws IOException {
+    if (actual != length) {
+      throw new IOException(file + ": the fragment has " + actual + " bytes, its task wrote " + length);
+    }
   }
 }

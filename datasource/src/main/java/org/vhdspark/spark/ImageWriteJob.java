@@ -249,27 +249,13 @@ final class ImageWriteJob implements BatchWrite {
     }
   }
 
+  /** Deletes every file of the job: the committed attempts' fragments carry its prefix as all others do. */
   @Override
   public void abort(WriterCommitMessage[] messages) {
-    IOException failure = null;
-    for (WriterCommitMessage message : messages) {
-      if (message instanceof FragmentMessage fragments) {
-        for (FragmentMessage.Fragment fragment : fragments.fragments()) {
-          try {
-            fs.delete(new Path(fragment.path()), false);
-          } catch (IOException e) {
-            failure = failure == null ? e : failure;
-          }
-        }
-      }
-    }
     try {
       sweep();
     } catch (IOException e) {
-      failure = failure == null ? e : failure;
-    }
-    if (failure != null) {
-      throw new UncheckedIOException("vhd write to " + target + ": could not delete every file of the failed job", failure);
+      throw new UncheckedIOException("vhd write to " + target + ": could not delete every file of the failed job", e);
     }
   }
 

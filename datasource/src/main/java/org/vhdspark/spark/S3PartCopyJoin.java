@@ -9,7 +9,6 @@ import com.amazonaws.services.s3.model.PartETag;
 import com.amazonaws.services.s3.model.UploadPartRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,18 +73,13 @@ final class S3PartCopyJoin implements ImageJoin {
           throw new IOException(target + ": piece " + i + " has " + piece.length() + " bytes, less than S3's 5 MiB part");
         }
         if (piece.isFile()) {
-          long actual = fs.getFileStatus(piece.file()).getLen();
-          if (actual != piece.length()) {
-            throw new IOException(piece.file() + ": the fragment has " + actual + " bytes, its task wrote " + piece.length());
-          }
+          piece.checkLength(fs.getFileStatus(piece.file()).getLen());
           parts.add(s3.copyPart(new CopyPartRequest()
               .withSourceBucketName(bucket).withSourceKey(fs.pathToKey(piece.file()))
               .withDestinationBucketName(bucket).withDestinationKey(key)
               .withUploadId(upload).withPartNumber(number)).getPartETag());
         } else {
-          ByteBuffer bytes = piece.bytes().duplicate();
-          byte[] array = new byte[bytes.remaining()];
-          bytes.get(array);
+          byte[] array = piece.byteArray();
           parts.add(s3.uploadPart(new UploadPartRequest()
               .withBucketName(bucket).withKey(key).withUploadId(upload).withPartNumber(number)
               .withInputStream(new ByteArrayInputStream(array)).withPartSize(array.length)

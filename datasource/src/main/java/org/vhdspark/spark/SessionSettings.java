@@ -30,12 +30,9 @@ final class SessionSettings {
    */
   static Map<String, String> withDefaultOptions(SparkSession session, Map<String, String> options) {
     Map<String, String> merged = new LinkedHashMap<>();
-    scala.collection.JavaConverters.mapAsJavaMap(session.conf().getAll()).forEach((key, value) -> {
-      if (key.startsWith(OPTION_PREFIX) && key.length() > OPTION_PREFIX.length()) {
-        String option = key.substring(OPTION_PREFIX.length());
-        if (options.keySet().stream().noneMatch(option::equalsIgnoreCase)) {
-          merged.put(option, value);
-        }
+    defaultOptions(session).forEach((option, value) -> {
+      if (options.keySet().stream().noneMatch(option::equalsIgnoreCase)) {
+        merged.put(option, value);
       }
     });
     merged.putAll(options);

@@ -2,7 +2,6 @@ package org.vhdspark.spark;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.vhdspark.format.DiskType;
@@ -128,10 +127,5 @@ public record VhdWriteOptions(
     }
     VhdReadOptions read = VhdReadOptions.parse(parentRead, VhdReadOptions.SessionDefaults.spark());
     return new VhdWriteOptions(target, parent, type, size, (int) blockSize, read);
-  }
-
-  /** The type as users write it. */
-  String typeLabel() {
-    return type.name().toLowerCase(Locale.ROOT);
   }
 }
